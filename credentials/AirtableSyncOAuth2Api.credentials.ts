@@ -1,0 +1,77 @@
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read webhook:manage';
+
+/**
+ * OAuth2 authorization code with PKCE (S256), as Airtable requires. Token refresh is n8n's
+ * job: the nodes call Airtable through httpRequestWithAuthentication, which refreshes on 401
+ * and stores the rotated refresh token.
+ */
+export class AirtableSyncOAuth2Api implements ICredentialType {
+	name = 'airtableSyncOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'Airtable Sync OAuth2 API';
+
+	documentationUrl = 'https://airtable.com/developers/web/guides/oauth-integrations';
+
+	icon: Icon = { light: 'file:airtableSync.svg', dark: 'file:airtableSync.dark.svg' };
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'pkce',
+		},
+		{
+			displayName: 'Authorization Server URL',
+			name: 'oauthServerUrl',
+			type: 'string',
+			default: 'https://airtable.com',
+			description:
+				'Where the OAuth authorize and token endpoints live. Leave as is for Airtable; change it only for a local Airtable emulator.',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: '={{$self["oauthServerUrl"].replace(/\\/+$/, "")}}/oauth2/v1/authorize',
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: '={{$self["oauthServerUrl"].replace(/\\/+$/, "")}}/oauth2/v1/token',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: DEFAULT_SCOPES,
+			description:
+				'Space-separated Airtable scopes. The Instant Trigger needs webhook:manage; every node needs schema.bases:read for its base and table lists.',
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'header',
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.airtable.com',
+			description:
+				'Leave as is for Airtable. Change it only to send requests through a gateway or proxy, or to a local Airtable emulator.',
+		},
+	];
+}

@@ -1,0 +1,58 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * Personal access token. The API base URL is a field so the same credential works against a
+ * gateway, a proxy or the local emulator; nodes read it through the shared executor.
+ */
+export class AirtableSyncTokenApi implements ICredentialType {
+	name = 'airtableSyncTokenApi';
+
+	displayName = 'Airtable Sync Access Token API';
+
+	documentationUrl = 'https://airtable.com/developers/web/guides/personal-access-tokens';
+
+	icon: Icon = { light: 'file:airtableSync.svg', dark: 'file:airtableSync.dark.svg' };
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'Personal access token from airtable.com/create/tokens. Give it the scopes data.records:read, data.records:write and schema.bases:read (plus webhook:manage for the Instant Trigger) and access to the bases you use.',
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.airtable.com',
+			description:
+				'Leave as is for Airtable. Change it only to send requests through a gateway or proxy, or to a local Airtable emulator.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.accessToken}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v0/meta/whoami',
+		},
+	};
+}

@@ -1,0 +1,147 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	ITriggerFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+import { AirtableClient } from '../client/AirtableClient';
+import { TransportError } from '../client/http';
+import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
+import { AUTHENTICATION_CREDENTIAL, type AuthenticationMethod, TOKEN_CREDENTIAL } from './properties';
+
+/** Every n8n context our nodes run in; all of them can sign requests with the node's credential. */
+export type AirtableContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions
+	| ITriggerFunctions;
+
+const DEFAULT_API_URL = 'https://api.airtable.com';
+
+/** Connection failures where the request never left this machine: always safe to send again. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+interface HttpFullResponse {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body?: unknown;
+}
+
+interface ThrownHttpError {
+	code?: string;
+	message?: string;
+	cause?: unknown;
+	response?: { status?: number; headers?: Record<string, unknown>; data?: unknown; body?: unknown };
+}
+
+export function credentialTypeOf(ctx: AirtableContext): string {
+	const method = (ctx.getNode().parameters.authentication ?? 'accessToken') as AuthenticationMethod;
+	return AUTHENTICATION_CREDENTIAL[method] ?? TOKEN_CREDENTIAL;
+}
+
+function normalizeHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
+	const result: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers ?? {})) {
+		if (value !== undefined && value !== null) result[name.toLowerCase()] = String(value);
+	}
+	return result;
+}
+
+/** n8n wraps the transport's error (NodeApiError around an axios error); find the innermost one. */
+function innermostHttpError(error: unknown): ThrownHttpError {
+	let current = error as ThrownHttpError;
+	for (let depth = 0; depth < 5; depth++) {
+		if (current?.response?.status !== undefined) return current;
+		const next = current?.cause as ThrownHttpError | undefined;
+		if (!next || typeof next !== 'object') break;
+		current = next;
+	}
+	return current ?? {};
+}
+
+function firstErrorCode(error: unknown): string | undefined {
+	let current = error as ThrownHttpError | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+		current = current.cause as ThrownHttpError | undefined;
+	}
+	return undefined;
+}
+
+/**
+ * The client's HttpExecutor over n8n's `httpRequestWithAuthentication`, so n8n signs every
+ * request (and refreshes OAuth2 tokens) while our limiter, retry and error code stay above it.
+ * Every status is returned as a response except 401, which must throw so n8n's OAuth2 helper
+ * can refresh the token and retry; a 401 that survives that is handed back as a response.
+ */
+export function createN8nExecutor(ctx: AirtableContext, credentialType: string, apiUrl: string): HttpExecutor {
+	const root = apiUrl.replace(/\/+$/, '');
+	return {
+		async send(request: HttpRequest): Promise<HttpResponse> {
+			const options: IHttpRequestOptions = {
+				method: request.method as IHttpRequestMethods,
+				url: `${root}${request.path}`,
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: { except: [401] },
+				timeout: request.timeoutMs,
+			};
+			if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
+			try {
+				const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+					ctx,
+					credentialType,
+					options,
+				)) as HttpFullResponse;
+				return {
+					status: response.statusCode,
+					headers: normalizeHeaders(response.headers),
+					body: response.body === '' ? undefined : response.body,
+				};
+			} catch (error) {
+				const inner = innermostHttpError(error);
+				if (inner.response?.status !== undefined) {
+					return {
+						status: inner.response.status,
+						headers: normalizeHeaders(inner.response.headers),
+						body: inner.response.data ?? inner.response.body,
+					};
+				}
+				const code = firstErrorCode(error) ?? 'ECONNRESET';
+				// Only the code travels on: n8n's error objects carry the signed request headers.
+				throw new TransportError(code, !NOT_SENT_CODES.has(code), `Airtable request failed: ${code}`);
+			}
+		},
+	};
+}
+
+async function credentialData(ctx: AirtableContext, credentialType: string): Promise<ICredentialDataDecryptedObject> {
+	return (await ctx.getCredentials(credentialType)) as ICredentialDataDecryptedObject;
+}
+
+/**
+ * The per-token limiter key: the token itself for access tokens (the client hashes it), the
+ * credential id for OAuth2 (its access token rotates every hour while the user stays the same).
+ */
+function limiterIdentity(ctx: AirtableContext, credentialType: string, data: ICredentialDataDecryptedObject): string {
+	if (credentialType === TOKEN_CREDENTIAL) return String(data.accessToken ?? '');
+	const credentialId = ctx.getNode().credentials?.[credentialType]?.id ?? 'oauth';
+	return `${credentialType}:${credentialId}`;
+}
+
+/** The one way nodes get an Airtable client: the node's credential, n8n's signing, our throttle. */
+export async function getAirtableClient(ctx: AirtableContext): Promise<AirtableClient> {
+	const credentialType = credentialTypeOf(ctx);
+	const data = await credentialData(ctx, credentialType);
+	const apiUrl = typeof data.baseUrl === 'string' && data.baseUrl.trim() ? data.baseUrl.trim() : DEFAULT_API_URL;
+	return new AirtableClient({
+		executor: createN8nExecutor(ctx, credentialType, apiUrl),
+		identity: limiterIdentity(ctx, credentialType, data),
+	});
+}
