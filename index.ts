@@ -1,2 +1,56 @@
 // Public entry point: the throttled Airtable client, usable outside n8n.
 export * from './nodes/client/types';
+export { AirtableClient, BaseHandle } from './nodes/client/AirtableClient';
+export { TableHandle } from './nodes/client/records';
+export {
+	WebhooksHandle,
+	verifyWebhookMac,
+	MAX_PAYLOADS_PER_PAGE,
+	type CreateWebhookOptions,
+	type DrainOptions,
+	type PayloadsOptions,
+} from './nodes/client/webhooks';
+export {
+	AirtableError,
+	AirtableAuthError,
+	AirtablePermissionError,
+	AirtableNotFoundError,
+	AirtableValidationError,
+	AirtableInputError,
+	AirtableIteratorExpiredError,
+	AirtableRateLimitError,
+	AirtableQuotaError,
+	AirtableServerError,
+	AirtableNetworkError,
+	AirtableUnknownOutcomeError,
+	isAirtableError,
+	isRetryable,
+	errorKind,
+	parseErrorBody,
+	type AirtableErrorKind,
+	type AirtableErrorDetails,
+	type ErrorContext,
+} from './nodes/client/errors';
+export {
+	escapeFormulaString,
+	formulaValue,
+	formulaDate,
+	fieldRef,
+	condition,
+	and,
+	or,
+	not,
+	CONDITION_OPERATORS,
+	type ConditionOperator,
+} from './nodes/client/formula';
+export { BaseSchema, READ_ONLY_FIELD_TYPES, isWritableField, resetSchemaCache } from './nodes/client/schema';
+export {
+	createFetchExecutor,
+	TransportError,
+	isTransportError,
+	DEFAULT_BASE_URL,
+	type FetchExecutorOptions,
+} from './nodes/client/http';
+export { DEFAULT_LIMITS, resetThrottleRegistry } from './nodes/client/throttle';
+export { MAX_RECORDS_PER_REQUEST } from './nodes/client/batch';
+export { MAX_PAGE_SIZE } from './nodes/client/list';

@@ -1,0 +1,122 @@
+import { AirtableInputError } from './errors';
+import { createFetchExecutor } from './http';
+import { TableHandle } from './records';
+import { RequestRunner } from './request';
+import { BaseSchema, cachedSchema } from './schema';
+import { hashIdentity, resolveLimits, Throttle } from './throttle';
+import type {
+	AirtableClientOptions,
+	BaseInfo,
+	ClientStats,
+	HttpExecutor,
+	TableSchema,
+	WhoAmI,
+} from './types';
+import { WebhooksHandle } from './webhooks';
+
+const DEFAULT_SCHEMA_TTL_MS = 60_000;
+
+/** Shared by every client without token or identity (custom executors that did not say whose). */
+const ANONYMOUS_IDENTITY = 'anonymous';
+
+/** One base: its tables, its schema, its webhooks. */
+export class BaseHandle {
+	readonly webhooks: WebhooksHandle;
+
+	constructor(
+		private readonly runner: RequestRunner,
+		readonly id: string,
+		private readonly schemaCacheKey: string,
+		private readonly schemaTtlMs: number,
+	) {
+		this.webhooks = new WebhooksHandle(runner, id);
+	}
+
+	table(idOrName: string): TableHandle {
+		return new TableHandle(this.runner, this.id, idOrName);
+	}
+
+	/** The base's tables and fields, cached process-wide for schemaTtlMs unless `refresh`. */
+	async schema(options: { refresh?: boolean } = {}): Promise<BaseSchema> {
+		return await cachedSchema(this.schemaCacheKey, this.schemaTtlMs, options.refresh === true, async () => {
+			const response = await this.runner.call<{ tables?: TableSchema[] } | undefined>({
+				method: 'GET',
+				path: `/v0/meta/bases/${encodeURIComponent(this.id)}/tables`,
+				operation: 'meta.schema',
+				baseId: this.id,
+				safety: 'repeatable',
+			});
+			return new BaseSchema(this.id, Array.isArray(response?.tables) ? response.tables : []);
+		});
+	}
+}
+
+/**
+ * The throttled Airtable client. Every instance shares the process-wide limiters, so any
+ * number of clients (nodes, executions, workflows) together stay under Airtable's limits.
+ * The token is only held inside the default executor, never on the client itself.
+ */
+export class AirtableClient {
+	private readonly runner: RequestRunner;
+	private readonly identityHash: string;
+	private readonly schemaTtlMs: number;
+
+	constructor(options: AirtableClientOptions) {
+		const { token, executor } = options ?? {};
+		if (!executor && !token) {
+			throw new AirtableInputError('AirtableClient needs a token (or an executor that authenticates)');
+		}
+		const limits = resolveLimits(options.limits);
+		const transport: HttpExecutor =
+			executor ??
+			createFetchExecutor({ token: token as string, baseUrl: options.baseUrl, timeoutMs: limits.requestTimeoutMs });
+		this.identityHash = hashIdentity(options.identity ?? token ?? ANONYMOUS_IDENTITY);
+		this.schemaTtlMs = options.schemaTtlMs ?? DEFAULT_SCHEMA_TTL_MS;
+		const secrets = [token, options.identity].filter((value): value is string => !!value && value.length >= 8);
+		const redact = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join('[redacted]'), text);
+		this.runner = new RequestRunner(transport, new Throttle(this.identityHash, limits), limits, redact);
+	}
+
+	base(baseId: string): BaseHandle {
+		if (typeof baseId !== 'string' || !baseId) throw new AirtableInputError('A base id (app…) is required');
+		return new BaseHandle(this.runner, baseId, `${this.identityHash}:${baseId}`, this.schemaTtlMs);
+	}
+
+	/** Every base the token can see (all pages). */
+	async bases(): Promise<BaseInfo[]> {
+		const all: BaseInfo[] = [];
+		let offset: string | undefined;
+		do {
+			const page = await this.basesPage(offset);
+			all.push(...page.bases);
+			offset = page.offset;
+		} while (offset);
+		return all;
+	}
+
+	/** One page of bases (up to 1000), for paged pickers. */
+	async basesPage(offset?: string): Promise<{ bases: BaseInfo[]; offset?: string }> {
+		const response = await this.runner.call<{ bases?: BaseInfo[]; offset?: string } | undefined>({
+			method: 'GET',
+			path: `/v0/meta/bases${offset ? `?offset=${encodeURIComponent(offset)}` : ''}`,
+			operation: 'meta.bases',
+			safety: 'repeatable',
+		});
+		const bases = Array.isArray(response?.bases) ? response.bases : [];
+		return response?.offset ? { bases, offset: response.offset } : { bases };
+	}
+
+	async whoami(): Promise<WhoAmI> {
+		return await this.runner.call<WhoAmI>({
+			method: 'GET',
+			path: '/v0/meta/whoami',
+			operation: 'meta.whoami',
+			safety: 'repeatable',
+		});
+	}
+
+	/** Counters of this client instance (a snapshot). */
+	stats(): ClientStats {
+		return { ...this.runner.stats };
+	}
+}

@@ -1,0 +1,319 @@
+/**
+ * The one error family of the client. Every failure a caller can see is an AirtableError
+ * with a `kind` that says what to do about it, so n8n code can map errors to failure causes
+ * without parsing messages.
+ */
+
+/**
+ * What a failure means for the caller:
+ * - rate-limited: Airtable's 5 req/s (per base) or 50 req/s (per token) cap, still hit after retries
+ * - quota-exhausted: the workspace's monthly API call quota is used up
+ * - temporarily-unavailable: outage, timeout, connection problem, expired list iterator; trying later helps
+ * - credential-invalid: the token is missing, wrong, expired or revoked
+ * - configuration-invalid: no access to / no such base, table, record or webhook
+ * - invalid-input: Airtable (or the client, before sending) rejected the data or options
+ * - unknown-outcome: a create may or may not have happened; it was not re-sent
+ */
+export type AirtableErrorKind =
+	| 'rate-limited'
+	| 'quota-exhausted'
+	| 'temporarily-unavailable'
+	| 'credential-invalid'
+	| 'configuration-invalid'
+	| 'invalid-input'
+	| 'unknown-outcome';
+
+/** Where a failure happened; every field is optional because not every call has them. */
+export interface ErrorContext {
+	/** Request kind, e.g. 'create', 'list', 'webhooks.create', 'meta.bases'. */
+	operation?: string;
+	baseId?: string;
+	table?: string;
+	/** Indexes (into the caller's input array) of the items the failed request carried. */
+	itemIndexes?: number[];
+	/** How many times the request was repeated before this error. */
+	retries?: number;
+}
+
+export interface AirtableErrorDetails extends ErrorContext {
+	/** HTTP status, or undefined when no response arrived or the client refused before sending. */
+	status?: number;
+	/** Airtable's error type, e.g. 'INVALID_VALUE_FOR_COLUMN'. */
+	type?: string;
+	/** Airtable's own message, as sent. */
+	airtableMessage?: string;
+	/** Field named by the error, when Airtable's message names one. */
+	field?: string;
+	/** Transport error code such as 'ECONNRESET' (network errors only). */
+	code?: string;
+}
+
+export class AirtableError extends Error {
+	readonly kind: AirtableErrorKind;
+	readonly status?: number;
+	readonly type?: string;
+	readonly airtableMessage?: string;
+	readonly baseId?: string;
+	readonly table?: string;
+	readonly operation?: string;
+	readonly retries: number;
+	/** Indexes of the caller's input items this error belongs to. */
+	readonly itemIndexes?: number[];
+	readonly field?: string;
+	readonly code?: string;
+
+	constructor(kind: AirtableErrorKind, summary: string, details: AirtableErrorDetails = {}) {
+		super(composeMessage(summary, details));
+		this.name = new.target.name;
+		this.kind = kind;
+		this.status = details.status;
+		this.type = details.type;
+		this.airtableMessage = details.airtableMessage;
+		this.baseId = details.baseId;
+		this.table = details.table;
+		this.operation = details.operation;
+		this.retries = details.retries ?? 0;
+		this.itemIndexes = details.itemIndexes;
+		this.field = details.field ?? fieldNamedIn(details.airtableMessage);
+		this.code = details.code;
+	}
+
+	toJSON(): Record<string, unknown> {
+		return {
+			name: this.name,
+			message: this.message,
+			kind: this.kind,
+			status: this.status,
+			type: this.type,
+			airtableMessage: this.airtableMessage,
+			baseId: this.baseId,
+			table: this.table,
+			operation: this.operation,
+			retries: this.retries,
+			itemIndexes: this.itemIndexes,
+			field: this.field,
+			code: this.code,
+		};
+	}
+}
+
+export class AirtableAuthError extends AirtableError {
+	constructor(details: AirtableErrorDetails) {
+		super(
+			'credential-invalid',
+			'Airtable did not accept the access token (401): it is missing, wrong, expired or revoked. ' +
+				'Check the credential, or reconnect it for OAuth2',
+			details,
+		);
+	}
+}
+
+export class AirtablePermissionError extends AirtableError {
+	constructor(details: AirtableErrorDetails) {
+		super(
+			'configuration-invalid',
+			details.type === 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND'
+				? 'No access to this base/table, or no such base/table (403) — check the id and the ' +
+						"token's scopes and base access"
+				: "Airtable refused the operation (403): the token's scopes or the user's role on this " +
+						'base do not allow it',
+			details,
+		);
+	}
+}
+
+export class AirtableNotFoundError extends AirtableError {
+	constructor(details: AirtableErrorDetails) {
+		super(
+			'configuration-invalid',
+			'Not found (404): the base, table, record or webhook does not exist or was deleted',
+			details,
+		);
+	}
+}
+
+export class AirtableValidationError extends AirtableError {
+	constructor(details: AirtableErrorDetails, summary?: string) {
+		super(
+			'invalid-input',
+			summary ?? `Airtable rejected the request as invalid (${details.status ?? 422})`,
+			details,
+		);
+	}
+}
+
+/**
+ * Raised by the client itself before anything is sent (bad options, missing merge fields,
+ * duplicate merge keys, unsafe field names in formulas). Same kind as a 422.
+ */
+export class AirtableInputError extends AirtableValidationError {
+	constructor(summary: string, details: AirtableErrorDetails = {}) {
+		super(details, summary);
+	}
+}
+
+export class AirtableIteratorExpiredError extends AirtableError {
+	constructor(details: AirtableErrorDetails) {
+		super(
+			'temporarily-unavailable',
+			'The list iterator expired (LIST_RECORDS_ITERATOR_NOT_AVAILABLE): too much time passed ' +
+				'between pages or Airtable restarted. The listing must restart from the first page; ' +
+				'it was not restarted automatically because records already returned would be repeated',
+			details,
+		);
+	}
+}
+
+export class AirtableRateLimitError extends AirtableError {
+	constructor(details: AirtableErrorDetails) {
+		super(
+			'rate-limited',
+			"Airtable's rate limit (5 requests/s per base, 50 requests/s per token) was still hit, " +
+				'each retry waited out the required pause; other clients may be using the same base or token',
+			details,
+		);
+	}
+}
+
+export class AirtableQuotaError extends AirtableError {
+	constructor(details: AirtableErrorDetails) {
+		super(
+			'quota-exhausted',
+			"The workspace's monthly API call quota is used up (PUBLIC_API_BILLING_LIMIT_EXCEEDED). " +
+				'Calls resume next month or after a plan upgrade; retrying now does not help',
+			details,
+		);
+	}
+}
+
+export class AirtableServerError extends AirtableError {
+	constructor(details: AirtableErrorDetails) {
+		super(
+			'temporarily-unavailable',
+			`Airtable is unavailable or failed (${details.status ?? '5xx'}); try again later`,
+			details,
+		);
+	}
+}
+
+export class AirtableNetworkError extends AirtableError {
+	constructor(details: AirtableErrorDetails, reason: string) {
+		super('temporarily-unavailable', `Could not reach Airtable (${reason})`, details);
+	}
+}
+
+export class AirtableUnknownOutcomeError extends AirtableError {
+	constructor(details: AirtableErrorDetails, reason: string) {
+		const what = details.operation?.startsWith('webhooks') ? 'the webhook' : 'the records';
+		super(
+			'unknown-outcome',
+			`No reliable answer came back after the create request was sent (${reason}): ${what} may ` +
+				'or may not have been created. It was not re-sent, to avoid duplicates; check Airtable ' +
+				'before running these items again',
+			details,
+		);
+	}
+}
+
+export function isAirtableError(error: unknown): error is AirtableError {
+	return error instanceof AirtableError;
+}
+
+/** True when the same call may succeed later without any change by the user. */
+export function isRetryable(error: unknown): boolean {
+	return (
+		isAirtableError(error) &&
+		(error.kind === 'rate-limited' || error.kind === 'temporarily-unavailable')
+	);
+}
+
+/** The cause kind of any error: AirtableErrors carry one, anything else is unknown. */
+export function errorKind(error: unknown): AirtableErrorKind | undefined {
+	return isAirtableError(error) ? error.kind : undefined;
+}
+
+export interface ParsedErrorBody {
+	type?: string;
+	message?: string;
+}
+
+/** Reads both body shapes (`{"error":{"type","message"}}`, `{"error":"NOT_FOUND"}`) and text. */
+export function parseErrorBody(body: unknown): ParsedErrorBody {
+	if (typeof body === 'string') {
+		const text = body.trim();
+		return text ? { message: text.length > 300 ? `${text.slice(0, 300)}…` : text } : {};
+	}
+	if (!body || typeof body !== 'object') return {};
+	const error = (body as { error?: unknown }).error;
+	if (typeof error === 'string') {
+		const message = (body as { message?: unknown }).message;
+		return { type: error, message: typeof message === 'string' ? message : undefined };
+	}
+	if (error && typeof error === 'object') {
+		const { type, message } = error as { type?: unknown; message?: unknown };
+		return {
+			type: typeof type === 'string' ? type : undefined,
+			message: typeof message === 'string' ? message : undefined,
+		};
+	}
+	return {};
+}
+
+/** Maps a non-2xx response to the matching error class. */
+export function errorFromResponse(
+	status: number,
+	body: unknown,
+	context: ErrorContext,
+): AirtableError {
+	const { type, message } = parseErrorBody(body);
+	const details: AirtableErrorDetails = { ...context, status, type, airtableMessage: message };
+	if (status === 401) return new AirtableAuthError(details);
+	if (status === 403) return new AirtablePermissionError(details);
+	if (status === 404) return new AirtableNotFoundError(details);
+	if (status === 429) {
+		return type === 'PUBLIC_API_BILLING_LIMIT_EXCEEDED'
+			? new AirtableQuotaError(details)
+			: new AirtableRateLimitError(details);
+	}
+	if (type === 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE') return new AirtableIteratorExpiredError(details);
+	if (status >= 500) return new AirtableServerError(details);
+	if (status === 413) {
+		return new AirtableValidationError(details, 'The request body is too large for Airtable (413)');
+	}
+	return new AirtableValidationError(details);
+}
+
+/** Field names appear in quotes in UNKNOWN_FIELD_NAME / INVALID_VALUE_FOR_COLUMN messages. */
+function fieldNamedIn(message: string | undefined): string | undefined {
+	if (!message) return undefined;
+	const patterns = [
+		/Unknown field name:\s*"([^"]+)"/i,
+		/Field\s+"([^"]+)"/i,
+		/for field\s+"([^"]+)"/i,
+		/in field\s+"([^"]+)"/i,
+	];
+	for (const pattern of patterns) {
+		const match = pattern.exec(message);
+		if (match) return match[1];
+	}
+	return undefined;
+}
+
+function composeMessage(summary: string, details: AirtableErrorDetails): string {
+	const where: string[] = [];
+	if (details.operation) where.push(details.operation);
+	if (details.baseId) where.push(`base ${details.baseId}`);
+	if (details.table) where.push(`table "${details.table}"`);
+	let text = summary;
+	const airtable = [details.type, details.airtableMessage].filter(Boolean).join(': ');
+	if (airtable && !summary.includes(airtable)) text += `. Airtable said: ${airtable}`;
+	if (where.length) text += ` (${where.join(', ')})`;
+	if (details.retries) text += ` after ${details.retries} ${details.retries === 1 ? 'retry' : 'retries'}`;
+	return text + itemsSuffix(details.itemIndexes);
+}
+
+function itemsSuffix(itemIndexes: number[] | undefined): string {
+	if (!itemIndexes?.length) return '';
+	const shown = itemIndexes.slice(0, 20).join(', ') + (itemIndexes.length > 20 ? ', …' : '');
+	return ` [${itemIndexes.length === 1 ? 'item' : 'items'} ${shown}]`;
+}

@@ -1,0 +1,140 @@
+import type { HttpExecutor, HttpRequest, HttpResponse } from './types';
+
+export const DEFAULT_BASE_URL = 'https://api.airtable.com';
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * No HTTP response arrived. `requestSent` tells whether the request may have reached
+ * Airtable: false only when the connection was never established (refused, DNS, no route),
+ * so the request is certainly safe to send again.
+ */
+export class TransportError extends Error {
+	readonly code: string;
+	readonly requestSent: boolean;
+
+	constructor(code: string, requestSent: boolean, message: string) {
+		super(message);
+		this.name = 'TransportError';
+		this.code = code;
+		this.requestSent = requestSent;
+	}
+}
+
+/** Codes that mean the TCP/TLS connection never came up, so nothing reached the server. */
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'EADDRNOTAVAIL',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function isTransportError(error: unknown): error is TransportError {
+	return error instanceof TransportError;
+}
+
+export interface FetchExecutorOptions {
+	token: string;
+	baseUrl?: string;
+	/** Default timeout when a request does not carry its own. */
+	timeoutMs?: number;
+}
+
+/** The default transport outside n8n: global fetch with a Bearer token. */
+export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor {
+	const { token } = options;
+	const root = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+	return {
+		async send(request: HttpRequest): Promise<HttpResponse> {
+			const controller = new AbortController();
+			const timeoutMs = request.timeoutMs ?? defaultTimeout;
+			const timer = setTimeout(() => controller.abort(), timeoutMs);
+			const headers: Record<string, string> = {
+				Authorization: `Bearer ${token}`,
+				Accept: 'application/json',
+			};
+			let body: string | undefined;
+			if (request.body !== undefined) {
+				headers['Content-Type'] = 'application/json';
+				body = JSON.stringify(request.body);
+			}
+			try {
+				const response = await fetch(root + request.path, {
+					method: request.method,
+					headers,
+					body,
+					signal: controller.signal,
+				});
+				const text = await response.text();
+				return {
+					status: response.status,
+					headers: headersToRecord(response.headers),
+					body: parseLenient(text),
+				};
+			} catch (error) {
+				throw toTransportError(error, controller.signal.aborted, timeoutMs, token);
+			} finally {
+				clearTimeout(timer);
+			}
+		},
+	};
+}
+
+/** Empty bodies are fine (several endpoints answer 200 with nothing); non-JSON stays text. */
+export function parseLenient(text: string): unknown {
+	if (!text.trim()) return undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
+}
+
+function headersToRecord(headers: Headers): Record<string, string> {
+	const record: Record<string, string> = {};
+	headers.forEach((value, key) => {
+		record[key.toLowerCase()] = value;
+	});
+	return record;
+}
+
+/**
+ * fetch wraps socket errors as `TypeError: fetch failed` with the code on `cause` (sometimes
+ * one level deeper, or on an AggregateError's members); mocks may throw the coded error itself.
+ */
+function findErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { code?: unknown; cause?: unknown; errors?: unknown };
+		if (typeof candidate.code === 'string') return candidate.code;
+		current =
+			candidate.cause ?? (Array.isArray(candidate.errors) ? (candidate.errors[0] as unknown) : undefined);
+	}
+	return undefined;
+}
+
+function toTransportError(
+	error: unknown,
+	timedOut: boolean,
+	timeoutMs: number,
+	token: string,
+): TransportError {
+	if (timedOut) {
+		return new TransportError('ETIMEDOUT', true, `No response from Airtable within ${timeoutMs} ms`);
+	}
+	const code = findErrorCode(error) ?? 'ECONNRESET';
+	const detail = error instanceof Error ? error.message : String(error);
+	// The token lives only in the Authorization header, but scrub it in case a proxy or
+	// library ever echoes request details into an error text.
+	const safeDetail = token ? detail.split(token).join('[token]') : detail;
+	return new TransportError(code, !NOT_SENT_CODES.has(code), `Network error ${code}: ${safeDetail}`);
+}

@@ -1,0 +1,300 @@
+import { runChunks, settleChunks, type Chunk } from './batch';
+import { AirtableError, AirtableInputError } from './errors';
+import {
+	listPageRequest,
+	readQueryPairs,
+	RecordListing,
+	validateListOptions,
+	validateReadOptions,
+	withQuery,
+	type ListResponse,
+} from './list';
+import type { RequestRunner } from './request';
+import type { RequestSafety } from './retry';
+import { checkUpsertItems, validateMergeFields } from './upsert';
+import type {
+	AirtableRecord,
+	DeletedRecord,
+	Fields,
+	GetOptions,
+	HttpMethod,
+	ListOptions,
+	RecordQuery,
+	RecordUpdate,
+	SettledResult,
+	UpdateOptions,
+	UpsertOptions,
+	UpsertResult,
+	UpsertSettledValue,
+	WriteOptions,
+} from './types';
+
+interface RecordsResponse {
+	records?: AirtableRecord[];
+	createdRecords?: string[];
+	updatedRecords?: string[];
+}
+
+/** Records of one table. Any number of items per call; requests carry 10 each. */
+export class TableHandle {
+	/** Path of the table's records endpoint; names are URL-encoded. */
+	readonly path: string;
+
+	constructor(
+		private readonly runner: RequestRunner,
+		readonly baseId: string,
+		/** Table id or name, as the caller gave it. */
+		readonly table: string,
+	) {
+		if (!table) throw new AirtableInputError('A table id or name is required', { baseId });
+		this.path = `/v0/${encodeURIComponent(baseId)}/${encodeURIComponent(table)}`;
+	}
+
+	/* ---------------------------------------------------------------- reads */
+
+	async get(recordId: string, options: GetOptions = {}): Promise<AirtableRecord> {
+		requireId(recordId, 'record id', this.baseId, this.table);
+		validateReadOptions(options);
+		return await this.runner.call<AirtableRecord>({
+			method: 'GET',
+			path: withQuery(`${this.path}/${encodeURIComponent(recordId)}`, readQueryPairs(options)),
+			operation: 'get',
+			baseId: this.baseId,
+			table: this.table,
+			safety: 'repeatable',
+		});
+	}
+
+	list(options: ListOptions = {}): RecordQuery {
+		validateListOptions(options);
+		const fetchPage = async (offset: string | undefined) => {
+			const request = listPageRequest(this.path, options, offset);
+			return await this.runner.call<ListResponse>({
+				...request,
+				operation: 'list',
+				baseId: this.baseId,
+				table: this.table,
+				safety: 'repeatable',
+			});
+		};
+		return new RecordListing(fetchPage, options.maxRecords);
+	}
+
+	/* ---------------------------------------------------------------- writes */
+
+	async create(fieldsList: Fields[], options: WriteOptions = {}): Promise<AirtableRecord[]> {
+		this.checkEach(fieldsList, checkFields);
+		return await runChunks(fieldsList, this.createWorker(options));
+	}
+
+	async createSettled(
+		fieldsList: Fields[],
+		options: WriteOptions = {},
+	): Promise<Array<SettledResult<AirtableRecord>>> {
+		return await settleChunks(fieldsList, this.createWorker(options), this.failures(fieldsList, checkFields));
+	}
+
+	async update(updates: RecordUpdate[], options: UpdateOptions = {}): Promise<AirtableRecord[]> {
+		this.checkEach(updates, checkUpdate);
+		return await runChunks(updates, this.updateWorker(options));
+	}
+
+	async updateSettled(
+		updates: RecordUpdate[],
+		options: UpdateOptions = {},
+	): Promise<Array<SettledResult<AirtableRecord>>> {
+		return await settleChunks(updates, this.updateWorker(options), this.failures(updates, checkUpdate));
+	}
+
+	/**
+	 * Creates or updates by merge key. Everything is checked before the first request (merge
+	 * fields present in every record, no key twice in one call), so a bad input never leaves
+	 * the table half-written.
+	 */
+	async upsert(fieldsList: Fields[], options: UpsertOptions): Promise<UpsertResult> {
+		const mergeFields = validateMergeFields(options?.fieldsToMergeOn, this.context());
+		const problems = checkUpsertItems(fieldsList, mergeFields, this.context());
+		const first = problems.values().next();
+		if (!first.done) throw first.value;
+		const values = await runChunks(fieldsList, this.upsertWorker(options, mergeFields));
+		return combineUpserts(values);
+	}
+
+	async upsertSettled(
+		fieldsList: Fields[],
+		options: UpsertOptions,
+	): Promise<Array<SettledResult<UpsertSettledValue>>> {
+		const mergeFields = validateMergeFields(options?.fieldsToMergeOn, this.context());
+		const problems = checkUpsertItems(fieldsList, mergeFields, this.context());
+		return await settleChunks(fieldsList, this.upsertWorker(options, mergeFields), problems);
+	}
+
+	async delete(ids: string[]): Promise<DeletedRecord[]> {
+		this.checkEach(ids, checkRecordId);
+		return await runChunks(ids, this.deleteWorker());
+	}
+
+	async deleteSettled(ids: string[]): Promise<Array<SettledResult<DeletedRecord>>> {
+		return await settleChunks(ids, this.deleteWorker(), this.failures(ids, checkRecordId));
+	}
+
+	/* ---------------------------------------------------------------- workers */
+
+	private createWorker(options: WriteOptions) {
+		return async (chunk: Chunk<Fields>, isCancelled: () => boolean) => {
+			const body = {
+				records: chunk.items.map((fields) => ({ fields })),
+				...writeFlags(options),
+			};
+			const response = await this.send('POST', this.path, body, 'create', 'create', chunk, isCancelled);
+			return recordsOf(response, chunk);
+		};
+	}
+
+	private updateWorker(options: UpdateOptions) {
+		return async (chunk: Chunk<RecordUpdate>, isCancelled: () => boolean) => {
+			const body = {
+				records: chunk.items.map(({ id, fields }) => ({ id, fields })),
+				...writeFlags(options),
+			};
+			const method = options.replace ? 'PUT' : 'PATCH';
+			const operation = options.replace ? 'replace' : 'update';
+			const response = await this.send(method, this.path, body, operation, 'repeatable', chunk, isCancelled);
+			return recordsOf(response, chunk);
+		};
+	}
+
+	private upsertWorker(options: UpsertOptions, fieldsToMergeOn: string[]) {
+		return async (chunk: Chunk<Fields>, isCancelled: () => boolean): Promise<UpsertSettledValue[]> => {
+			const body = {
+				performUpsert: { fieldsToMergeOn },
+				records: chunk.items.map((fields) => ({ fields })),
+				...writeFlags(options),
+			};
+			const method = options.replace ? 'PUT' : 'PATCH';
+			const response = await this.send(method, this.path, body, 'upsert', 'repeatable', chunk, isCancelled);
+			const created = new Set(response?.createdRecords ?? []);
+			return recordsOf(response, chunk).map((record) => ({ record, created: created.has(record.id) }));
+		};
+	}
+
+	private deleteWorker() {
+		return async (chunk: Chunk<string>, isCancelled: () => boolean): Promise<DeletedRecord[]> => {
+			const query = chunk.items.map((id) => `records[]=${encodeURIComponent(id)}`).join('&');
+			const response = (await this.send(
+				'DELETE',
+				`${this.path}?${query}`,
+				undefined,
+				'delete',
+				'repeatable',
+				chunk,
+				isCancelled,
+			)) as { records?: DeletedRecord[] } | undefined;
+			return chunk.items.map(
+				(id, position) => response?.records?.[position] ?? { id, deleted: true },
+			);
+		};
+	}
+
+	private async send<T>(
+		method: HttpMethod,
+		path: string,
+		body: unknown,
+		operation: string,
+		safety: RequestSafety,
+		chunk: Chunk<T>,
+		isCancelled: () => boolean,
+	): Promise<RecordsResponse | undefined> {
+		return await this.runner.call<RecordsResponse | undefined>({
+			method,
+			path,
+			body,
+			operation,
+			baseId: this.baseId,
+			table: this.table,
+			safety,
+			itemIndexes: chunk.indexes,
+			isCancelled,
+		});
+	}
+
+	/* ---------------------------------------------------------------- input checks */
+
+	private context() {
+		return { baseId: this.baseId, table: this.table };
+	}
+
+	private checkEach<T>(items: T[], check: ItemCheck<T>): void {
+		const first = this.failures(items, check).values().next();
+		if (!first.done) throw first.value;
+	}
+
+	private failures<T>(items: T[], check: ItemCheck<T>): Map<number, Error> {
+		if (!Array.isArray(items)) {
+			throw new AirtableInputError('Expected a list of items', this.context());
+		}
+		const failures = new Map<number, Error>();
+		items.forEach((item, index) => {
+			const problem = check(item);
+			if (problem) failures.set(index, new AirtableInputError(problem, { ...this.context(), itemIndexes: [index] }));
+		});
+		return failures;
+	}
+}
+
+/** Returns a description of what is wrong with one input item, or undefined. */
+type ItemCheck<T> = (item: T) => string | undefined;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const checkFields: ItemCheck<Fields> = (fields) =>
+	isPlainObject(fields) ? undefined : 'Each record must be an object of field names (or ids) to values';
+
+const checkUpdate: ItemCheck<RecordUpdate> = (update) => {
+	if (!isPlainObject(update) || typeof update.id !== 'string' || !update.id) {
+		return 'Each update needs the record id (rec…) of the record to change';
+	}
+	return isPlainObject(update.fields) ? undefined : `Update of ${update.id} needs a fields object`;
+};
+
+const checkRecordId: ItemCheck<string> = (id) =>
+	typeof id === 'string' && id ? undefined : 'Each item needs the record id (rec…) to delete';
+
+function requireId(id: string, what: string, baseId: string, table: string): void {
+	if (typeof id !== 'string' || !id) throw new AirtableInputError(`A ${what} is required`, { baseId, table });
+}
+
+function writeFlags(options: WriteOptions): Record<string, boolean> {
+	const flags: Record<string, boolean> = {};
+	if (options.typecast !== undefined) flags.typecast = options.typecast;
+	if (options.returnFieldsByFieldId !== undefined) flags.returnFieldsByFieldId = options.returnFieldsByFieldId;
+	return flags;
+}
+
+/** Airtable answers with one record per sent record, in the sent order. */
+function recordsOf<T>(response: RecordsResponse | undefined, chunk: Chunk<T>): AirtableRecord[] {
+	const records = Array.isArray(response?.records) ? response.records : [];
+	if (records.length !== chunk.items.length) {
+		throw new AirtableError(
+			'unknown-outcome',
+			`Airtable answered with ${records.length} records for ${chunk.items.length} sent, so the ` +
+				'results cannot be matched to the items; check the table before running them again',
+			{ itemIndexes: chunk.indexes },
+		);
+	}
+	return records;
+}
+
+function combineUpserts(values: UpsertSettledValue[]): UpsertResult {
+	const createdRecords: string[] = [];
+	const updatedRecords: string[] = [];
+	const seen = new Set<string>();
+	for (const { record, created } of values) {
+		if (seen.has(record.id)) continue;
+		seen.add(record.id);
+		(created ? createdRecords : updatedRecords).push(record.id);
+	}
+	return { records: values.map((value) => value.record), createdRecords, updatedRecords };
+}

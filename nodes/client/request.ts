@@ -1,0 +1,151 @@
+import {
+	AirtableNetworkError,
+	AirtableUnknownOutcomeError,
+	errorFromResponse,
+	parseErrorBody,
+	type AirtableErrorDetails,
+} from './errors';
+import { isTransportError } from './http';
+import { decideRetry, type Failure, type RequestSafety } from './retry';
+import { sleep, type Throttle } from './throttle';
+import type { ClientLimits, ClientStats, HttpExecutor, HttpMethod } from './types';
+
+/** One logical API call; the runner may send it several times. */
+export interface ApiCall {
+	method: HttpMethod;
+	/** Path plus query, starting with `/v0/`. */
+	path: string;
+	body?: unknown;
+	/** Request kind for errors, e.g. 'create', 'list', 'webhooks.refresh'. */
+	operation: string;
+	/** Base whose limiter the call counts against; none for /v0/meta/bases and whoami. */
+	baseId?: string;
+	table?: string;
+	safety: RequestSafety;
+	/** Input items the call carries, copied into its errors. */
+	itemIndexes?: number[];
+	/** Checked before each attempt: lets a batch call off requests not sent yet. */
+	isCancelled?: () => boolean;
+}
+
+/** Thrown instead of sending when `isCancelled` said so; never leaves the client. */
+export class CallCancelled extends Error {
+	constructor() {
+		super('Request called off because another part of the batch failed');
+		this.name = 'CallCancelled';
+	}
+}
+
+/** Throttle -> send -> classify -> retry or throw an AirtableError; counts into stats. */
+export class RequestRunner {
+	readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, throttledMs: 0 };
+
+	constructor(
+		private readonly executor: HttpExecutor,
+		private readonly throttle: Throttle,
+		private readonly limits: ClientLimits,
+		/** Removes the token from any text that could end up in an error. */
+		private readonly redact: (text: string) => string,
+	) {}
+
+	async call<T>(call: ApiCall): Promise<T> {
+		const counters = { rateLimited: 0, backoffs: 0 };
+		let attempts = 0;
+		for (;;) {
+			const passage = await this.throttle.pass(call.baseId);
+			this.stats.throttledMs += passage.waitedMs;
+			if (call.isCancelled?.()) {
+				passage.cancel();
+				throw new CallCancelled();
+			}
+			passage.start();
+			this.stats.requests++;
+			if (attempts > 0) this.stats.retries++;
+			attempts++;
+
+			const sent = await this.executor
+				.send({
+					method: call.method,
+					path: call.path,
+					body: call.body,
+					timeoutMs: this.limits.requestTimeoutMs,
+				})
+				.then(
+					(response) => ({ response }),
+					(error: unknown) => ({ error }),
+				);
+			if ('error' in sent) {
+				// The executor contract: only TransportErrors; anything else is not ours to classify.
+				if (!isTransportError(sent.error)) throw sent.error;
+				const decision = decideRetry({ transport: sent.error }, call.safety, counters, this.limits);
+				if (decision.action === 'retry') {
+					counters.backoffs++;
+					await sleep(decision.delayMs);
+					continue;
+				}
+				const details: AirtableErrorDetails = { ...this.details(call, attempts), code: sent.error.code };
+				const reason = this.redact(sent.error.message);
+				throw decision.action === 'fail' && decision.unknownOutcome
+					? new AirtableUnknownOutcomeError(details, reason)
+					: new AirtableNetworkError(details, reason);
+			}
+			const { response } = sent;
+			if (response.status >= 200 && response.status < 300) return response.body as T;
+
+			const body = this.redactBody(response.body);
+			const parsed = parseErrorBody(body);
+			if (response.status === 429 && parsed.type !== 'PUBLIC_API_BILLING_LIMIT_EXCEEDED') {
+				this.stats.rateLimited++;
+				this.throttle.holdAfterRateLimit(call.baseId);
+			}
+			const failure: Failure = {
+				status: response.status,
+				type: parsed.type,
+				retryAfter: headerValue(response.headers, 'retry-after'),
+			};
+			const decision = decideRetry(failure, call.safety, counters, this.limits);
+			if (decision.action === 'retry-after-hold') {
+				counters.rateLimited++;
+				continue;
+			}
+			if (decision.action === 'retry') {
+				counters.backoffs++;
+				await sleep(decision.delayMs);
+				continue;
+			}
+			const details = this.details(call, attempts);
+			if (decision.unknownOutcome) {
+				throw new AirtableUnknownOutcomeError(
+					{ ...details, status: response.status, type: parsed.type, airtableMessage: parsed.message },
+					`HTTP ${response.status}`,
+				);
+			}
+			throw errorFromResponse(response.status, body, details);
+		}
+	}
+
+	private details(call: ApiCall, attempts: number): AirtableErrorDetails {
+		return {
+			operation: call.operation,
+			baseId: call.baseId,
+			table: call.table,
+			itemIndexes: call.itemIndexes,
+			retries: attempts - 1,
+		};
+	}
+
+	private redactBody(body: unknown): unknown {
+		if (typeof body === 'string') return this.redact(body);
+		if (body === undefined || body === null || typeof body !== 'object') return body;
+		const text = JSON.stringify(body);
+		const clean = this.redact(text);
+		return clean === text ? body : (JSON.parse(clean) as unknown);
+	}
+}
+
+/** Executors other than ours may keep the server's header casing. */
+function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+	return key === undefined ? undefined : String(headers[key]);
+}

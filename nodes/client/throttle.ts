@@ -1,0 +1,175 @@
+import Bottleneck from 'bottleneck';
+import { createHash } from 'node:crypto';
+
+import type { ClientLimits, RateWindow } from './types';
+
+export const DEFAULT_LIMITS: ClientLimits = {
+	perBase: { requests: 5, perMs: 1000 },
+	perToken: { requests: 50, perMs: 1000 },
+	windowMarginMs: 40,
+	rateLimitHoldMs: 30_000,
+	maxRateLimitRetries: 3,
+	maxRetries: 4,
+	retryBaseDelayMs: 500,
+	retryMaxDelayMs: 15_000,
+	requestTimeoutMs: 60_000,
+};
+
+export function resolveLimits(limits: Partial<ClientLimits> | undefined): ClientLimits {
+	const resolved = { ...DEFAULT_LIMITS, ...limits };
+	for (const window of [resolved.perBase, resolved.perToken]) {
+		if (!(window.requests >= 1) || !(window.perMs > 0)) {
+			throw new RangeError('Rate windows need at least 1 request per a positive number of ms');
+		}
+	}
+	return resolved;
+}
+
+export function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/** A slot in one limiter: `use()` when the request starts, `release()` to give it back unused. */
+interface Permit {
+	use(): void;
+	release(): void;
+}
+
+/**
+ * "At most N request starts inside any window": a bottleneck limiter with N concurrent
+ * slots, where each slot stays taken for the window (+ margin) after its request STARTED.
+ * So N requests go at once and the next one starts exactly when the oldest start leaves the
+ * window — a sliding window, unlike fixed spacing (too slow) or a refilled reservoir (which
+ * lets 2N through around a refill).
+ */
+export class WindowLimiter {
+	private readonly bottleneck: Bottleneck;
+	private windowMs: number;
+	private heldUntil = 0;
+
+	constructor(window: RateWindow, marginMs: number) {
+		this.bottleneck = new Bottleneck({ maxConcurrent: window.requests });
+		this.windowMs = window.perMs + marginMs;
+	}
+
+	configure(window: RateWindow, marginMs: number): void {
+		this.windowMs = window.perMs + marginMs;
+		this.bottleneck.updateSettings({ maxConcurrent: window.requests });
+	}
+
+	/** Blocks every caller of this limiter until the hold ends (a 429 lock-out). */
+	hold(ms: number): void {
+		this.heldUntil = Math.max(this.heldUntil, Date.now() + ms);
+	}
+
+	isHeld(): boolean {
+		return Date.now() < this.heldUntil;
+	}
+
+	acquire(): Promise<Permit> {
+		return new Promise<Permit>((resolveAcquired, rejectAcquired) => {
+			this.bottleneck
+				.schedule(async () => {
+					while (this.isHeld()) await sleep(this.heldUntil - Date.now());
+					let settle!: (used: boolean) => void;
+					const outcome = new Promise<boolean>((resolve) => (settle = resolve));
+					resolveAcquired({ use: () => settle(true), release: () => settle(false) });
+					if (await outcome) await sleep(this.windowMs);
+				})
+				.catch(rejectAcquired);
+		});
+	}
+}
+
+/* Process-wide, so every client instance (every node, execution and workflow) shares them. */
+const registry = new Map<string, WindowLimiter>();
+
+function limiterFor(key: string, window: RateWindow, marginMs: number): WindowLimiter {
+	let limiter = registry.get(key);
+	if (limiter) {
+		// The most recently constructed client's limits apply to the shared limiter.
+		limiter.configure(window, marginMs);
+	} else {
+		limiter = new WindowLimiter(window, marginMs);
+		registry.set(key, limiter);
+	}
+	return limiter;
+}
+
+/** For tests: forget every limiter (and every hold). */
+export function resetThrottleRegistry(): void {
+	registry.clear();
+}
+
+export function hashIdentity(identity: string): string {
+	return createHash('sha256').update(identity).digest('hex');
+}
+
+export interface Passage {
+	/** Milliseconds spent waiting for the slots (including any 429 hold). */
+	waitedMs: number;
+	/** Mark the slots as used: call right before sending. */
+	start(): void;
+	/** Give the slots back unused (the request was called off). */
+	cancel(): void;
+}
+
+/**
+ * Gate for one client: a request needs a slot in its base's limiter (when it targets a base)
+ * and in its token's limiter. Slots are always taken base first, token second, so waiting
+ * requests can never deadlock.
+ */
+export class Throttle {
+	private readonly tokenLimiter: WindowLimiter;
+
+	constructor(
+		private readonly identityHash: string,
+		private readonly limits: ClientLimits,
+	) {
+		this.tokenLimiter = limiterFor(`token:${identityHash}`, limits.perToken, limits.windowMarginMs);
+	}
+
+	private baseLimiter(baseId: string): WindowLimiter {
+		return limiterFor(`base:${baseId}`, this.limits.perBase, this.limits.windowMarginMs);
+	}
+
+	async pass(baseId: string | undefined): Promise<Passage> {
+		const startedWaiting = Date.now();
+		const base = baseId ? this.baseLimiter(baseId) : undefined;
+		for (;;) {
+			const basePermit = base ? await base.acquire() : undefined;
+			const tokenPermit = await this.tokenLimiter.acquire();
+			// A 429 may have put a hold on the base while this request waited for the token slot.
+			if (base?.isHeld()) {
+				tokenPermit.release();
+				basePermit?.release();
+				continue;
+			}
+			return {
+				waitedMs: Date.now() - startedWaiting,
+				start: () => {
+					basePermit?.use();
+					tokenPermit.use();
+				},
+				cancel: () => {
+					basePermit?.release();
+					tokenPermit.release();
+				},
+			};
+		}
+	}
+
+	/**
+	 * Airtable locks the caller out for 30 s after a RATE_LIMIT_REACHED 429; every request to
+	 * that base waits, whichever client sent it. Jitter keeps held callers from restarting in
+	 * lock-step with other processes.
+	 */
+	holdAfterRateLimit(baseId: string | undefined): void {
+		const hold = this.limits.rateLimitHoldMs * (1 + Math.random() * 0.1);
+		(baseId ? this.baseLimiter(baseId) : this.tokenLimiter).hold(hold);
+	}
+
+	get identity(): string {
+		return this.identityHash;
+	}
+}
