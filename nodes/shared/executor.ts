@@ -89,7 +89,7 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 				url: `${root}${request.path}`,
 				json: true,
 				returnFullResponse: true,
-				ignoreHttpStatusErrors: { except: [401] },
+				ignoreHttpStatusErrors: { ignore: true, except: [401] },
 				timeout: request.timeoutMs,
 			};
 			if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
