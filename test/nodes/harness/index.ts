@@ -1,0 +1,15 @@
+export { clearEngineLog, engineLog, ensureEngine } from './engine';
+export type { EngineLogEntry, EngineLogLevel } from './engine';
+export {
+	credentialIdFor,
+	oAuth2ApiParent,
+	packageCredentialTypes,
+	TestCredentialsHelper,
+} from './credentials-helper';
+export type { CredentialsByType, CredentialUpdate, OauthTokenUpdate } from './credentials-helper';
+export { nodeTypeName, PACKAGE_NAME } from './node-types';
+export type { AnyNodeType } from './node-types';
+export { jsonItems, runNode } from './run-node';
+export type { RunNodeOptions, RunNodeResult } from './run-node';
+export { nodeStaticData, WORKFLOW_ID } from './workflow';
+export type { NodeSetup } from './workflow';
