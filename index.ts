@@ -51,6 +51,6 @@ export {
 	DEFAULT_BASE_URL,
 	type FetchExecutorOptions,
 } from './nodes/client/http';
-export { DEFAULT_LIMITS, resetThrottleRegistry } from './nodes/client/throttle';
+export { DEFAULT_LIMITS, resetThrottleRegistry, throttleRegistryKeys } from './nodes/client/throttle';
 export { MAX_RECORDS_PER_REQUEST } from './nodes/client/batch';
 export { MAX_PAGE_SIZE } from './nodes/client/list';

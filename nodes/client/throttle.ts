@@ -101,6 +101,11 @@ export function resetThrottleRegistry(): void {
 	registry.clear();
 }
 
+/** For tests and diagnostics: which limiters exist (keys hold hashes, never tokens). */
+export function throttleRegistryKeys(): string[] {
+	return [...registry.keys()];
+}
+
 export function hashIdentity(identity: string): string {
 	return createHash('sha256').update(identity).digest('hex');
 }
