@@ -1,0 +1,94 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { AirtableError } from '../client/errors';
+import type { SettledResult } from '../client/types';
+import { errorItem, outputItem, toNodeError } from './items';
+
+/**
+ * A client error names the indexes of the list it was given; nodes hand the client only the
+ * items that passed their own checks, so relabel the error with the n8n item index.
+ */
+export function forItem(error: unknown, itemIndex: number): unknown {
+	if (!(error instanceof AirtableError)) return error;
+	const copy = Object.create(Object.getPrototypeOf(error) as object) as AirtableError;
+	Object.assign(copy, error, { itemIndexes: [itemIndex] });
+	for (const key of ['message', 'stack'] as const) {
+		Object.defineProperty(copy, key, {
+			value: error[key]?.replace(/ \[items? [^\]]*\]/, ''),
+			enumerable: false,
+			writable: true,
+			configurable: true,
+		});
+	}
+	return copy;
+}
+
+/**
+ * Per-input-item outcome of a batched node run: each item either produced output or failed.
+ * `toOutput` applies "Continue On Fail": error items for failed ones, or the first failure thrown.
+ */
+export class ItemOutcomes {
+	private readonly outputs = new Map<number, IDataObject[]>();
+	private readonly failures = new Map<number, unknown>();
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		readonly itemCount: number,
+	) {}
+
+	succeed(itemIndex: number, json: IDataObject): void {
+		const list = this.outputs.get(itemIndex) ?? [];
+		list.push(json);
+		this.outputs.set(itemIndex, list);
+	}
+
+	fail(itemIndex: number, error: unknown): void {
+		this.failures.set(itemIndex, error);
+	}
+
+	hasFailed(itemIndex: number): boolean {
+		return this.failures.has(itemIndex);
+	}
+
+	get failedCount(): number {
+		return this.failures.size;
+	}
+
+	failedItems(): Array<[number, unknown]> {
+		return [...this.failures.entries()].sort(([a], [b]) => a - b);
+	}
+
+	/**
+	 * Without "Continue On Fail", a problem found while reading the items stops the run before
+	 * anything is sent to Airtable.
+	 */
+	throwIfFailedBeforeSending(): void {
+		if (this.ctx.continueOnFail()) return;
+		const first = this.failedItems()[0];
+		if (first) throw toNodeError(this.ctx.getNode(), first[1], first[0]);
+	}
+
+	/** Maps settled client results (indexed into `owners`) back to input items. */
+	settle<T>(results: Array<SettledResult<T>>, owners: number[], toJson: (value: T, itemIndex: number) => IDataObject): void {
+		for (const result of results) {
+			const itemIndex = owners[result.index];
+			if (result.ok) this.succeed(itemIndex, toJson(result.value, itemIndex));
+			else this.fail(itemIndex, forItem(result.error, itemIndex));
+		}
+	}
+
+	toOutput(): INodeExecutionData[] {
+		const continueOnFail = this.ctx.continueOnFail();
+		const output: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < this.itemCount; itemIndex++) {
+			const error = this.failures.get(itemIndex);
+			if (error !== undefined) {
+				if (!continueOnFail) throw toNodeError(this.ctx.getNode(), error, itemIndex);
+				output.push(errorItem(error, itemIndex));
+				continue;
+			}
+			for (const json of this.outputs.get(itemIndex) ?? []) output.push(outputItem(json, itemIndex));
+		}
+		return output;
+	}
+}
