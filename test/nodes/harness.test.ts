@@ -3,15 +3,27 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	ILoadOptionsFunctions,
 	INodeExecutionData,
+	INodeListSearchResult,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	JsonObject,
+	ResourceMapperFields,
 } from 'n8n-workflow';
 
 import { AirtableSyncOAuth2Api } from '../../credentials/AirtableSyncOAuth2Api.credentials';
 
-import { jsonItems, nodeStaticData, runNode, TestCredentialsHelper } from './harness';
+import {
+	callListSearch,
+	callLoadOptions,
+	callResourceMapping,
+	jsonItems,
+	nodeStaticData,
+	runNode,
+	TestCredentialsHelper,
+} from './harness';
 
 const API = 'https://api.airtable.test';
 const OAUTH2 = new AirtableSyncOAuth2Api().name;
@@ -52,8 +64,71 @@ class DummyRecords implements INodeType {
 				],
 				default: 'airtableSyncTokenApi',
 			},
+			{
+				displayName: 'Base',
+				name: 'base',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
+				modes: [
+					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchBases' } },
+					{ displayName: 'ID', name: 'id', type: 'string' },
+				],
+			},
 			{ displayName: 'Table', name: 'table', type: 'string', default: 'tblDefault' },
 		],
+	};
+
+	methods = {
+		listSearch: {
+			async searchBases(
+				this: ILoadOptionsFunctions,
+				filter?: string,
+				paginationToken?: string,
+			): Promise<INodeListSearchResult> {
+				const { baseUrl } = await this.getCredentials<{ baseUrl: string }>('airtableSyncTokenApi');
+				const page = (await this.helpers.httpRequestWithAuthentication.call(this, 'airtableSyncTokenApi', {
+					method: 'GET',
+					url: `${baseUrl}/v0/meta/bases`,
+					qs: paginationToken ? { offset: paginationToken } : {},
+					json: true,
+				})) as { bases: Array<{ id: string; name: string }>; offset?: string };
+				return {
+					results: page.bases
+						.filter((base) => !filter || base.name.toLowerCase().includes(filter.toLowerCase()))
+						.map((base) => ({ name: base.name, value: base.id, url: `https://airtable.com/${base.id}` })),
+					paginationToken: page.offset,
+				};
+			},
+		},
+		loadOptions: {
+			async getTables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const base = this.getCurrentNodeParameter('base', { extractValue: true }) as string;
+				const { baseUrl } = await this.getCredentials<{ baseUrl: string }>('airtableSyncTokenApi');
+				const schema = (await this.helpers.httpRequestWithAuthentication.call(this, 'airtableSyncTokenApi', {
+					method: 'GET',
+					url: `${baseUrl}/v0/meta/bases/${base}/tables`,
+					json: true,
+				})) as { tables: Array<{ id: string; name: string }> };
+				return schema.tables.map((table) => ({ name: table.name, value: table.id }));
+			},
+		},
+		resourceMapping: {
+			async getFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+				const table = this.getCurrentNodeParameter('table') as string;
+				return {
+					fields: [
+						{
+							id: `${table}.Name`,
+							displayName: 'Name',
+							required: true,
+							defaultMatch: false,
+							display: true,
+							type: 'string',
+						},
+					],
+				};
+			},
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -260,5 +335,55 @@ describe('OAuth2 credential', () => {
 		expect(result.error).toBeUndefined();
 		expect(credentialsHelper.oauthTokenUpdates).toEqual([]);
 		api.done();
+	});
+});
+
+describe('editor methods', () => {
+	it('calls a listSearch method with filter and pagination token, through the real LoadOptionsContext', async () => {
+		const api = nock(API, { reqheaders: { authorization: 'Bearer pat-123' } })
+			.get('/v0/meta/bases')
+			.query({ offset: 'page2' })
+			.reply(200, {
+				bases: [
+					{ id: 'appSales', name: 'Sales CRM' },
+					{ id: 'appOps', name: 'Operations' },
+				],
+				offset: 'page3',
+			});
+
+		const result = await callListSearch(new DummyRecords(), 'searchBases', tokenCredentials, {}, 'sales', 'page2');
+
+		expect(result).toEqual({
+			results: [{ name: 'Sales CRM', value: 'appSales', url: 'https://airtable.com/appSales' }],
+			paginationToken: 'page3',
+		});
+		api.done();
+	});
+
+	it('calls a loadOptions method that reads the current resource locator value', async () => {
+		const api = nock(API, { reqheaders: { authorization: 'Bearer pat-123' } })
+			.get('/v0/meta/bases/appSales/tables')
+			.reply(200, { tables: [{ id: 'tblDeals', name: 'Deals' }] });
+
+		const options = await callLoadOptions(new DummyRecords(), 'getTables', tokenCredentials, {
+			base: { __rl: true, mode: 'id', value: 'appSales' },
+		});
+
+		expect(options).toEqual([{ name: 'Deals', value: 'tblDeals' }]);
+		api.done();
+	});
+
+	it('calls a resourceMapping method with the current parameters', async () => {
+		const mapping = await callResourceMapping(new DummyRecords(), 'getFields', tokenCredentials, {
+			table: 'tblDeals',
+		});
+
+		expect(mapping.fields.map((field) => field.id)).toEqual(['tblDeals.Name']);
+	});
+
+	it('rejects a method the node does not have', async () => {
+		await expect(callLoadOptions(new DummyRecords(), 'getViews', tokenCredentials, {})).rejects.toThrow(
+			'has no loadOptions method "getViews"',
+		);
 	});
 });
