@@ -1,14 +1,23 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import nock from 'nock';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	ILoadOptionsFunctions,
 	INodeExecutionData,
 	INodeListSearchResult,
 	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+	IWebhookFunctions,
+	IWebhookResponseData,
 	JsonObject,
 	ResourceMapperFields,
 } from 'n8n-workflow';
@@ -19,9 +28,12 @@ import {
 	callListSearch,
 	callLoadOptions,
 	callResourceMapping,
+	callWebhook,
+	callWebhookMethod,
 	jsonItems,
 	nodeStaticData,
 	runNode,
+	runTrigger,
 	TestCredentialsHelper,
 } from './harness';
 
@@ -249,6 +261,29 @@ describe('runNode', () => {
 		expect(failed.run.status).toBe('error');
 	});
 
+	it('reaches a real server on 127.0.0.1 (SSRF protection does not block the local emulator)', async () => {
+		const seen: Array<{ url?: string; authorization?: string }> = [];
+		const server = createServer((request, response) => {
+			seen.push({ url: request.url, authorization: request.headers.authorization });
+			response.setHeader('content-type', 'application/json');
+			response.end(JSON.stringify({ records: [{ id: 'recLocal' }] }));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const result = await runNode(new DummyRecords(), {
+				parameters: { table: 'tblLocal' },
+				credentials: { airtableSyncTokenApi: { accessToken: 'pat-local', baseUrl: `http://127.0.0.1:${port}` } },
+			});
+
+			expect(result.error).toBeUndefined();
+			expect(result.output[0][0].json.records).toEqual([{ id: 'recLocal' }]);
+			expect(seen).toEqual([{ url: '/v0/app1/tblLocal', authorization: 'Bearer pat-local' }]);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
 	it('surfaces an API failure as NodeApiError with the HTTP status', async () => {
 		nock(API).get('/v0/app1/tblMissing').reply(404, { error: { type: 'TABLE_NOT_FOUND' } });
 
@@ -385,5 +420,190 @@ describe('editor methods', () => {
 		await expect(callLoadOptions(new DummyRecords(), 'getViews', tokenCredentials, {})).rejects.toThrow(
 			'has no loadOptions method "getViews"',
 		);
+	});
+});
+
+interface WebhookState extends IDataObject {
+	webhookId?: string;
+	macSecret?: string;
+	pings?: number;
+	refreshes?: number;
+	closed?: boolean;
+}
+
+async function hookRequest(this: IHookFunctions, method: 'GET' | 'POST' | 'DELETE', path: string, body?: IDataObject) {
+	const { baseUrl } = await this.getCredentials<{ baseUrl: string }>('airtableSyncTokenApi');
+	const base = this.getNodeParameter('base') as string;
+	return (await this.helpers.httpRequestWithAuthentication.call(this, 'airtableSyncTokenApi', {
+		method,
+		url: `${baseUrl}/v0/bases/${base}/webhooks${path}`,
+		body,
+		json: true,
+	})) as IDataObject;
+}
+
+/** A webhook trigger shaped like the Instant Trigger: remote webhook lifecycle, MAC-checked pings, a keep-alive cron. */
+class DummyWebhookTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Dummy Webhook Trigger',
+		name: 'dummyWebhookTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts on signed pings',
+		defaults: { name: 'Dummy Webhook Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'airtableSyncTokenApi', required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: [{ displayName: 'Base ID', name: 'base', type: 'string', default: '' }],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const state = this.getWorkflowStaticData('node') as WebhookState;
+				if (!state.webhookId) return false;
+				const { webhooks } = (await hookRequest.call(this, 'GET', '')) as { webhooks: Array<{ id: string }> };
+				return webhooks.some((webhook) => webhook.id === state.webhookId);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const state = this.getWorkflowStaticData('node') as WebhookState;
+				const created = await hookRequest.call(this, 'POST', '', {
+					notificationUrl: this.getNodeWebhookUrl('default'),
+				});
+				state.webhookId = created.id as string;
+				state.macSecret = created.macSecretBase64 as string;
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const state = this.getWorkflowStaticData('node') as WebhookState;
+				await hookRequest.call(this, 'DELETE', `/${state.webhookId}`);
+				delete state.webhookId;
+				delete state.macSecret;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const state = this.getWorkflowStaticData('node') as WebhookState;
+		const rawBody = this.getRequestObject().rawBody as Buffer;
+		const expected = createHmac('sha256', Buffer.from(state.macSecret ?? '', 'base64'))
+			.update(rawBody)
+			.digest('hex');
+		if (this.getHeaderData()['x-airtable-content-mac'] !== `hmac-sha256=${expected}`) {
+			this.getResponseObject().status(401).send('invalid signature');
+			return { noWebhookResponse: true };
+		}
+		state.pings = (state.pings ?? 0) + 1;
+		return { workflowData: [[{ json: { ...this.getBodyData(), ping: state.pings } }]] };
+	}
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const state = this.getWorkflowStaticData('node') as WebhookState;
+		this.helpers.registerCron({ expression: '0 0 */6 * * *' }, () => {
+			state.refreshes = (state.refreshes ?? 0) + 1;
+			this.emit([[{ json: { refreshed: state.refreshes } }]]);
+		});
+		return {
+			closeFunction: async () => {
+				state.closed = true;
+			},
+		};
+	}
+}
+
+describe('webhook trigger support', () => {
+	const macSecret = Buffer.from('mac-secret').toString('base64');
+	const sign = (rawBody: Buffer) =>
+		`hmac-sha256=${createHmac('sha256', Buffer.from(macSecret, 'base64')).update(rawBody).digest('hex')}`;
+	const setup = { parameters: { base: 'appSales' }, credentials: tokenCredentials };
+
+	it('runs the activation lifecycle and webhook requests against one persisted static data', async () => {
+		const staticData: IDataObject = {};
+		const state = () => nodeStaticData(staticData, 'Dummy Webhook Trigger') as WebhookState;
+
+		const before = await callWebhookMethod(new DummyWebhookTrigger(), 'checkExists', { ...setup, staticData });
+		expect(before.result).toBe(false);
+		expect(before.webhookUrl).toBe('http://localhost:5678/webhook/harness-webhook-id/webhook');
+
+		const api = nock(API, { reqheaders: { authorization: 'Bearer pat-123' } })
+			.post('/v0/bases/appSales/webhooks', {
+				notificationUrl: 'http://localhost:5678/webhook/harness-webhook-id/webhook',
+			})
+			.reply(200, { id: 'achHook1', macSecretBase64: macSecret })
+			.get('/v0/bases/appSales/webhooks')
+			.reply(200, { webhooks: [{ id: 'achHook1' }] });
+		const created = await callWebhookMethod(new DummyWebhookTrigger(), 'create', { ...setup, staticData });
+		expect(created.result).toBe(true);
+		expect(created.staticDataChanged).toBe(true);
+		expect(state()).toEqual({ webhookId: 'achHook1', macSecret });
+		const after = await callWebhookMethod(new DummyWebhookTrigger(), 'checkExists', { ...setup, staticData });
+		expect(after.result).toBe(true);
+		api.done();
+
+		// Signed over the exact bytes received: the spacing would not survive re-serialising the body.
+		const rawBody = Buffer.from('{ "base":  {"id": "appSales"} }');
+		const first = await callWebhook(new DummyWebhookTrigger(), {
+			...setup,
+			staticData,
+			headers: { 'X-Airtable-Content-MAC': sign(rawBody) },
+			rawBody,
+		});
+		expect(first.response).toEqual({ workflowData: [[{ json: { base: { id: 'appSales' }, ping: 1 } }]] });
+		expect(first.written.ended).toBe(false);
+
+		const forged = await callWebhook(new DummyWebhookTrigger(), {
+			...setup,
+			staticData,
+			headers: { 'x-airtable-content-mac': sign(Buffer.from('{"base":{"id":"appSales"}}')) },
+			rawBody,
+		});
+		expect(forged.response).toEqual({ noWebhookResponse: true });
+		expect(forged.written).toMatchObject({ statusCode: 401, body: 'invalid signature', ended: true });
+
+		const second = await callWebhook(new DummyWebhookTrigger(), {
+			...setup,
+			staticData,
+			headers: { 'x-airtable-content-mac': sign(rawBody) },
+			rawBody,
+		});
+		expect(second.response.workflowData?.[0][0].json.ping).toBe(2);
+		expect(state().pings).toBe(2);
+
+		nock(API).delete('/v0/bases/appSales/webhooks/achHook1').reply(200, {});
+		const deleted = await callWebhookMethod(new DummyWebhookTrigger(), 'delete', { ...setup, staticData });
+		expect(deleted.result).toBe(true);
+		expect(state()).toEqual({ pings: 2 });
+	});
+
+	it('gives the test URL in manual mode and honours a forced webhook URL', async () => {
+		const manual = await callWebhookMethod(new DummyWebhookTrigger(), 'checkExists', { ...setup, mode: 'manual' });
+		expect(manual.webhookUrl).toBe('http://localhost:5678/webhook-test/harness-webhook-id/webhook');
+
+		nock(API)
+			.post('/v0/bases/appSales/webhooks', { notificationUrl: 'http://127.0.0.1:4567/hook' })
+			.reply(200, { id: 'achHook2', macSecretBase64: macSecret });
+		const forced = await callWebhookMethod(new DummyWebhookTrigger(), 'create', {
+			...setup,
+			webhookUrl: 'http://127.0.0.1:4567/hook',
+		});
+		expect(forced.webhookUrl).toBe('http://127.0.0.1:4567/hook');
+	});
+
+	it('activates trigger(): records emits from a fired cron and runs closeFunction on close', async () => {
+		const staticData: IDataObject = {};
+		const activated = await runTrigger(new DummyWebhookTrigger(), { ...setup, staticData });
+
+		expect(activated.crons.map((registered) => registered.cron.expression)).toEqual(['0 0 */6 * * *']);
+		expect(activated.emitted).toEqual([]);
+		activated.crons[0].fire();
+		activated.crons[0].fire();
+		expect(activated.emitted).toEqual([[[{ json: { refreshed: 1 } }]], [[{ json: { refreshed: 2 } }]]]);
+
+		await activated.close();
+		activated.crons[0].fire();
+		expect(activated.emitted).toHaveLength(2);
+		expect(nodeStaticData(staticData, 'Dummy Webhook Trigger')).toEqual({ refreshes: 2, closed: true });
 	});
 });
