@@ -119,4 +119,9 @@ export class AirtableClient {
 	stats(): ClientStats {
 		return { ...this.runner.stats };
 	}
+
+	/** Limiters hold circular internals; logging a client shows what matters. */
+	toJSON(): { stats: ClientStats } {
+		return { stats: this.stats() };
+	}
 }

@@ -10,7 +10,7 @@ import {
 } from '../../index';
 
 export const API = 'https://api.airtable.com';
-export const TOKEN = 'patUnitTest0000001.0123456789abcdef0123456789abcdef0123456789abcdef';
+export const TOKEN = 'patDummyUnitTest01.0123456789abcdef0123456789abcdef0123456789abcdef';
 export const BASE = 'appUNIT000000001';
 export const TABLE = 'tblUNIT000000001';
 

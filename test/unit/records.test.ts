@@ -1,4 +1,5 @@
 import {
+	AirtableAuthError,
 	AirtableInputError,
 	AirtableValidationError,
 	type AirtableRecord,
@@ -98,9 +99,8 @@ describe('update, replace, get, delete', () => {
 	it('PATCHes by default and PUTs with replace', async () => {
 		const methods: string[] = [];
 		for (const method of ['patch', 'put'] as const) {
-			api()
-				[method](TABLE_PATH)
-				.reply(200, (_uri, body) => {
+			const scope = api();
+			scope[method](TABLE_PATH).reply(200, (_uri, body) => {
 					methods.push(method);
 					return { records: (body as RecordsBody).records.map((r) => record(r.id!, r.fields)) };
 				});
@@ -290,7 +290,8 @@ describe('settled writes', () => {
 		const results = await table().createSettled(items(12));
 		expect(requests).toBe(2);
 		expect(results.every((r) => !r.ok && r.error.name === 'AirtableAuthError')).toBe(true);
-		const first = results[0] as { ok: false; error: AirtableValidationError };
+		const first = results[0] as unknown as { ok: false; error: AirtableAuthError };
+		expect(first.error).toBeInstanceOf(AirtableAuthError);
 		expect(first.error.itemIndexes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 	});
 

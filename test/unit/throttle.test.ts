@@ -56,8 +56,8 @@ describe('pacing', () => {
 
 	it('shares one base limiter between client instances (process-wide registry)', async () => {
 		const starts = timedRecordEndpoint(12);
-		const first = makeClient({ token: 'patFirstToken000000000001' }, PACED).base(BASE).table(TABLE);
-		const second = makeClient({ token: 'patSecondToken00000000002' }, PACED).base(BASE).table(TABLE);
+		const first = makeClient({ token: 'patDummyFirst00000000001' }, PACED).base(BASE).table(TABLE);
+		const second = makeClient({ token: 'patDummySecond0000000002' }, PACED).base(BASE).table(TABLE);
 		await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? first : second).get('recA')));
 		expect(maxStartsInAnyWindow(starts, WINDOW.perMs)).toBe(WINDOW.requests);
 	});
@@ -119,8 +119,8 @@ describe('429 RATE_LIMIT_REACHED', () => {
 				return [200, record('recA')];
 			});
 		const limits = { rateLimitHoldMs: HOLD, maxRateLimitRetries: 2 };
-		const clientA = makeClient({ token: 'patClientA00000000000001' }, limits);
-		const clientB = makeClient({ token: 'patClientB00000000000002' }, limits);
+		const clientA = makeClient({ token: 'patDummyClientA000000001' }, limits);
+		const clientB = makeClient({ token: 'patDummyClientB000000002' }, limits);
 		const a = clientA.base(BASE).table(TABLE).get('recA');
 		await sleep(60);
 		const b = clientB.base(BASE).table(TABLE).get('recA');

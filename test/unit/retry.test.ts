@@ -1,0 +1,203 @@
+import {
+	AirtableNetworkError,
+	AirtableServerError,
+	AirtableUnknownOutcomeError,
+	DEFAULT_LIMITS,
+} from '../../index';
+import { backoffDelay, decideRetry, parseRetryAfter } from '../../nodes/client/retry';
+import { TransportError } from '../../nodes/client/http';
+import { api, BASE, echoCreated, makeClient, record, TABLE, TABLE_PATH, useNock, type RecordsBody } from './helpers';
+
+useNock();
+
+const table = () => makeClient().base(BASE).table(TABLE);
+const codedError = (code: string) => Object.assign(new Error(`socket problem ${code}`), { code });
+
+describe('repeatable requests', () => {
+	it('retries 502 and 503 on a read until it succeeds', async () => {
+		api().get(`${TABLE_PATH}/recA`).reply(502, '<html>Bad Gateway</html>');
+		api().get(`${TABLE_PATH}/recA`).reply(503, { error: { type: 'RETRIABLE_ERROR' } });
+		api().get(`${TABLE_PATH}/recA`).reply(200, record('recA'));
+		const client = makeClient();
+		await expect(client.base(BASE).table(TABLE).get('recA')).resolves.toMatchObject({ id: 'recA' });
+		expect(client.stats()).toMatchObject({ requests: 3, retries: 2 });
+	});
+
+	it('gives up after maxRetries with AirtableServerError carrying the retry count', async () => {
+		let requests = 0;
+		api()
+			.get(`${TABLE_PATH}/recA`)
+			.times(10)
+			.reply(() => {
+				requests++;
+				return [504, ''];
+			});
+		const error = await table()
+			.get('recA')
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(AirtableServerError);
+		expect((error as AirtableServerError).retries).toBe(3);
+		expect((error as AirtableServerError).kind).toBe('temporarily-unavailable');
+		expect(requests).toBe(4);
+	});
+
+	it('does not retry a 500 (usually deterministic)', async () => {
+		let requests = 0;
+		api()
+			.get(`${TABLE_PATH}/recA`)
+			.times(3)
+			.reply(() => {
+				requests++;
+				return [500, { error: { type: 'SERVER_ERROR', message: 'boom' } }];
+			});
+		await expect(table().get('recA')).rejects.toBeInstanceOf(AirtableServerError);
+		expect(requests).toBe(1);
+	});
+
+	it('retries an update after a connection reset', async () => {
+		api().patch(TABLE_PATH).replyWithError(codedError('ECONNRESET'));
+		api()
+			.patch(TABLE_PATH)
+			.reply(200, (_uri, body) => ({ records: (body as RecordsBody).records.map((r) => record(r.id!, r.fields)) }));
+		await expect(table().update([{ id: 'recA', fields: { a: 1 } }])).resolves.toHaveLength(1);
+	});
+
+	it('reports AirtableNetworkError with the code when resets persist', async () => {
+		api().get(`${TABLE_PATH}/recA`).times(4).replyWithError(codedError('ECONNRESET'));
+		const error = await table()
+			.get('recA')
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(AirtableNetworkError);
+		expect((error as AirtableNetworkError).code).toBe('ECONNRESET');
+		expect((error as AirtableNetworkError).retries).toBe(3);
+	});
+
+	it('retries a read that timed out', async () => {
+		api().get(`${TABLE_PATH}/recA`).delay(400).reply(200, record('recSLOW'));
+		api().get(`${TABLE_PATH}/recA`).reply(200, record('recA'));
+		const client = makeClient({}, { requestTimeoutMs: 100 });
+		await expect(client.base(BASE).table(TABLE).get('recA')).resolves.toMatchObject({ id: 'recA' });
+		expect(client.stats().retries).toBe(1);
+	});
+});
+
+describe('creates whose fate is unknown', () => {
+	it('does not re-send a create after a reset once the request was sent', async () => {
+		api().post(TABLE_PATH).replyWithError(codedError('ECONNRESET'));
+		const second = api()
+			.post(TABLE_PATH)
+			.reply(200, (_uri, body) => echoCreated(body as RecordsBody));
+		const error = await table()
+			.create([{ n: 1 }, { n: 2 }])
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(AirtableUnknownOutcomeError);
+		const unknown = error as AirtableUnknownOutcomeError;
+		expect(unknown.kind).toBe('unknown-outcome');
+		expect(unknown.message).toMatch(/may or may not have been created/);
+		expect(unknown.message).toMatch(/\[items 0, 1\]/);
+		expect(unknown.itemIndexes).toEqual([0, 1]);
+		expect(unknown.code).toBe('ECONNRESET');
+		expect(second.isDone()).toBe(false);
+	});
+
+	it.each([502, 504, 500])('does not re-send a create after HTTP %i', async (status) => {
+		api().post(TABLE_PATH).reply(status, '');
+		const second = api()
+			.post(TABLE_PATH)
+			.reply(200, (_uri, body) => echoCreated(body as RecordsBody));
+		await expect(table().create([{ n: 1 }])).rejects.toBeInstanceOf(AirtableUnknownOutcomeError);
+		expect(second.isDone()).toBe(false);
+	});
+
+	it('does not re-send a create that timed out', async () => {
+		api().post(TABLE_PATH).delay(400).reply(200, { records: [] });
+		const second = api()
+			.post(TABLE_PATH)
+			.reply(200, (_uri, body) => echoCreated(body as RecordsBody));
+		const client = makeClient({}, { requestTimeoutMs: 100 });
+		const error = await client
+			.base(BASE)
+			.table(TABLE)
+			.create([{ n: 1 }])
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(AirtableUnknownOutcomeError);
+		expect((error as AirtableUnknownOutcomeError).code).toBe('ETIMEDOUT');
+		expect(second.isDone()).toBe(false);
+	});
+
+	it('re-sends a create when the connection was never established', async () => {
+		api().post(TABLE_PATH).replyWithError(codedError('ECONNREFUSED'));
+		api()
+			.post(TABLE_PATH)
+			.reply(200, (_uri, body) => echoCreated(body as RecordsBody));
+		await expect(table().create([{ n: 1 }])).resolves.toMatchObject([{ id: 'rec1' }]);
+	});
+
+	it('re-sends a create after 503 (documented safe) and honours Retry-After', async () => {
+		const times: number[] = [];
+		api()
+			.post(TABLE_PATH)
+			.reply(() => {
+				times.push(Date.now());
+				return [503, { error: { type: 'RETRIABLE_ERROR' } }, { 'Retry-After': '1' }];
+			});
+		api()
+			.post(TABLE_PATH)
+			.reply(200, (_uri, body) => {
+				times.push(Date.now());
+				return echoCreated(body as RecordsBody);
+			});
+		await expect(table().create([{ n: 1 }])).resolves.toHaveLength(1);
+		expect(times[1] - times[0]).toBeGreaterThanOrEqual(950);
+	});
+
+	it('does not re-send a webhook create after a reset, but retries a refresh', async () => {
+		const webhooks = makeClient().base(BASE).webhooks;
+		api().post(`/v0/bases/${BASE}/webhooks`).replyWithError(codedError('ECONNRESET'));
+		const secondCreate = api().post(`/v0/bases/${BASE}/webhooks`).reply(200, { id: 'achX', macSecretBase64: 'eA==' });
+		const error = await webhooks
+			.create({ specification: { options: { filters: { dataTypes: ['tableData'] } } } })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(AirtableUnknownOutcomeError);
+		expect((error as Error).message).toMatch(/the webhook may or may not have been created/);
+		expect(secondCreate.isDone()).toBe(false);
+
+		api().post(`/v0/bases/${BASE}/webhooks/achX/refresh`).replyWithError(codedError('ECONNRESET'));
+		api().post(`/v0/bases/${BASE}/webhooks/achX/refresh`).reply(200, { expirationTime: '2030-01-01T00:00:00.000Z' });
+		await expect(webhooks.refresh('achX')).resolves.toEqual({ expirationTime: '2030-01-01T00:00:00.000Z' });
+	});
+});
+
+describe('policy details', () => {
+	afterEach(() => jest.restoreAllMocks());
+
+	it('backs off with full jitter, doubling and capped', () => {
+		const limits = { ...DEFAULT_LIMITS, retryBaseDelayMs: 100, retryMaxDelayMs: 1000 };
+		jest.spyOn(Math, 'random').mockReturnValue(0.999999);
+		expect(backoffDelay(0, limits)).toBe(100);
+		expect(backoffDelay(2, limits)).toBe(400);
+		expect(backoffDelay(6, limits)).toBe(1000);
+		jest.spyOn(Math, 'random').mockReturnValue(0);
+		expect(backoffDelay(3, limits)).toBe(0);
+	});
+
+	it('reads Retry-After as seconds or as an HTTP date', () => {
+		expect(parseRetryAfter('2')).toBe(2000);
+		expect(parseRetryAfter(undefined)).toBeUndefined();
+		expect(parseRetryAfter('soon')).toBeUndefined();
+		const inFiveSeconds = new Date(Date.now() + 5000).toUTCString();
+		expect(parseRetryAfter(inFiveSeconds)).toBeGreaterThan(3000);
+	});
+
+	it('treats a connection that never came up as safe even for creates', () => {
+		const counters = { rateLimited: 0, backoffs: 0 };
+		const refused = new TransportError('ECONNREFUSED', false, 'refused');
+		const reset = new TransportError('ECONNRESET', true, 'reset');
+		expect(decideRetry({ transport: refused }, 'create', counters, DEFAULT_LIMITS).action).toBe('retry');
+		expect(decideRetry({ transport: reset }, 'create', counters, DEFAULT_LIMITS)).toEqual({
+			action: 'fail',
+			unknownOutcome: true,
+		});
+		expect(decideRetry({ transport: reset }, 'repeatable', counters, DEFAULT_LIMITS).action).toBe('retry');
+	});
+});
