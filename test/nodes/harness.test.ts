@@ -606,4 +606,15 @@ describe('webhook trigger support', () => {
 		expect(activated.emitted).toHaveLength(2);
 		expect(nodeStaticData(staticData, 'Dummy Webhook Trigger')).toEqual({ refreshes: 2, closed: true });
 	});
+
+	it('in manual mode hands the first emit after trigger() to manualTriggerResponse, as n8n does', async () => {
+		const tested = await runTrigger(new DummyWebhookTrigger(), { ...setup, mode: 'manual' });
+		expect(tested.response?.manualTriggerResponse).toBeInstanceOf(Promise);
+
+		tested.crons[0].fire();
+
+		await expect(tested.response?.manualTriggerResponse).resolves.toEqual([[{ json: { refreshed: 1 } }]]);
+		expect(tested.emitted).toEqual([]);
+		await tested.close();
+	});
 });
