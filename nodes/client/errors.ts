@@ -134,10 +134,15 @@ export class AirtableNotFoundError extends AirtableError {
 
 export class AirtableValidationError extends AirtableError {
 	constructor(details: AirtableErrorDetails, summary?: string) {
+		const field = details.field ?? fieldNamedIn(details.airtableMessage);
+		const status = details.status ?? 422;
 		super(
 			'invalid-input',
-			summary ?? `Airtable rejected the request as invalid (${details.status ?? 422})`,
-			details,
+			summary ??
+				(field
+					? `Airtable rejected the value or name of field "${field}" (${status})`
+					: `Airtable rejected the request as invalid (${status})`),
+			{ ...details, field },
 		);
 	}
 }

@@ -1,5 +1,5 @@
 import { runChunks, settleChunks, type Chunk } from './batch';
-import { AirtableError, AirtableInputError } from './errors';
+import { AirtableError, AirtableInputError, type ErrorContext } from './errors';
 import {
 	listPageRequest,
 	readQueryPairs,
@@ -147,7 +147,7 @@ export class TableHandle {
 				...writeFlags(options),
 			};
 			const response = await this.send('POST', this.path, body, 'create', 'create', chunk, isCancelled);
-			return recordsOf(response, chunk);
+			return recordsOf(response, chunk, this.context('create'));
 		};
 	}
 
@@ -160,7 +160,7 @@ export class TableHandle {
 			const method = options.replace ? 'PUT' : 'PATCH';
 			const operation = options.replace ? 'replace' : 'update';
 			const response = await this.send(method, this.path, body, operation, 'repeatable', chunk, isCancelled);
-			return recordsOf(response, chunk);
+			return recordsOf(response, chunk, this.context(operation));
 		};
 	}
 
@@ -174,7 +174,7 @@ export class TableHandle {
 			const method = options.replace ? 'PUT' : 'PATCH';
 			const response = await this.send(method, this.path, body, 'upsert', 'repeatable', chunk, isCancelled);
 			const created = new Set(response?.createdRecords ?? []);
-			return recordsOf(response, chunk).map((record) => ({ record, created: created.has(record.id) }));
+			return recordsOf(response, chunk, this.context('upsert')).map((record) => ({ record, created: created.has(record.id) }));
 		};
 	}
 
@@ -220,8 +220,8 @@ export class TableHandle {
 
 	/* ---------------------------------------------------------------- input checks */
 
-	private context() {
-		return { baseId: this.baseId, table: this.table };
+	private context(operation?: string): ErrorContext {
+		return { operation, baseId: this.baseId, table: this.table };
 	}
 
 	private checkEach<T>(items: T[], check: ItemCheck<T>): void {
@@ -274,14 +274,18 @@ function writeFlags(options: WriteOptions): Record<string, boolean> {
 }
 
 /** Airtable answers with one record per sent record, in the sent order. */
-function recordsOf<T>(response: RecordsResponse | undefined, chunk: Chunk<T>): AirtableRecord[] {
+function recordsOf<T>(
+	response: RecordsResponse | undefined,
+	chunk: Chunk<T>,
+	context: ErrorContext,
+): AirtableRecord[] {
 	const records = Array.isArray(response?.records) ? response.records : [];
 	if (records.length !== chunk.items.length) {
 		throw new AirtableError(
 			'unknown-outcome',
 			`Airtable answered with ${records.length} records for ${chunk.items.length} sent, so the ` +
 				'results cannot be matched to the items; check the table before running them again',
-			{ itemIndexes: chunk.indexes },
+			{ ...context, itemIndexes: chunk.indexes },
 		);
 	}
 	return records;

@@ -1,6 +1,7 @@
 import Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
 
+import { AirtableInputError } from './errors';
 import type { ClientLimits, RateWindow } from './types';
 
 export const DEFAULT_LIMITS: ClientLimits = {
@@ -19,7 +20,7 @@ export function resolveLimits(limits: Partial<ClientLimits> | undefined): Client
 	const resolved = { ...DEFAULT_LIMITS, ...limits };
 	for (const window of [resolved.perBase, resolved.perToken]) {
 		if (!(window.requests >= 1) || !(window.perMs > 0)) {
-			throw new RangeError('Rate windows need at least 1 request per a positive number of ms');
+			throw new AirtableInputError('Rate windows need at least 1 request per a positive number of ms');
 		}
 	}
 	return resolved;

@@ -76,6 +76,7 @@ describe('error classes and messages', () => {
 		expect(unknownField).toBeInstanceOf(AirtableValidationError);
 		expect(unknownField.kind).toBe('invalid-input');
 		expect(unknownField.field).toBe('Nmae');
+		expect(unknownField.message).toMatch(/rejected the value or name of field "Nmae" \(422\)/);
 		expect(unknownField.message).toContain('UNKNOWN_FIELD_NAME: Unknown field name: "Nmae"');
 
 		const badValue = await errorFor(422, {
