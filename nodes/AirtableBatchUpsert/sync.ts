@@ -251,12 +251,22 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 			}),
 		];
 	}
-	const output = outcomes.toOutput();
+	const output = outcomes.toOutput().map(withFailedStatus);
 	const allItems = Array.from({ length: itemCount }, (_, item) => ({ item }));
 	for (const record of mirror?.deleted ?? []) {
 		output.push({ json: recordOutputDeleted(record), pairedItem: allItems });
 	}
 	return output;
+}
+
+/**
+ * Error items carry the HTTP status in `status`; here `status` says what happened to the
+ * record, so failed items read `failed` and keep the HTTP status as `httpStatus`.
+ */
+function withFailedStatus(item: INodeExecutionData): INodeExecutionData {
+	if (!('error' in item.json)) return item;
+	const { status, ...rest } = item.json;
+	return { ...item, json: { ...rest, status: 'failed', httpStatus: status ?? null } };
 }
 
 function recordOutputDeleted(record: AirtableRecord): IDataObject {
