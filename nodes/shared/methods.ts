@@ -109,6 +109,18 @@ export const loadOptions = {
 		);
 	},
 
+	/**
+	 * Fields keyed by id whatever "Use Field IDs" says: for settings Airtable only accepts by id
+	 * (e.g. a webhook's watched fields), and ids survive renames.
+	 */
+	async getFieldIds(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		return (await selectedTable(this)).fields.map((field) => ({
+			name: field.name,
+			value: field.id,
+			description: field.type,
+		}));
+	},
+
 	/** Field names for formulas: Airtable formulas reference fields by name only. */
 	async getFieldNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 		return (await selectedTable(this)).fields.map((field) => ({
