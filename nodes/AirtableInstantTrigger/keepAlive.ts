@@ -1,0 +1,272 @@
+import type { CronExpression, IDataObject, ITriggerFunctions, Logger } from 'n8n-workflow';
+
+import type { AirtableClient } from '../client/AirtableClient';
+import type { WebhookInfo } from '../client/types';
+import { getAirtableClient } from '../shared/executor';
+import { drainWebhook, forgetCursor, MAX_PAYLOADS_PER_DRAIN, newestCursor } from './drain';
+import { deleteQuietly, describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
+import { readSettings, type TriggerSettings } from './specification';
+import {
+	adoptState,
+	clearBacklog,
+	currentState,
+	forgetState,
+	hasBacklog,
+	markBacklog,
+	nodeKey,
+	rememberState,
+	type WebhookState,
+	writeState,
+} from './state';
+
+/*
+ * Keep-alive, and why it works this way.
+ *
+ * Airtable disables a webhook 7 days after creation or its last refresh, turns pings off after
+ * a day of failed deliveries, and stops a webhook for good when its specification breaks.
+ * A ping-only trigger cannot notice any of that on a quiet base, so the node also has a
+ * trigger(): n8n runs it on activation next to the webhook lifecycle, and it registers a cron
+ * with `this.helpers.registerCron` (n8n removes it on deactivation; node code may not use
+ * setTimeout/setInterval). The cron fires every minute but talks to Airtable only when
+ * something is due — a health check every HEALTH_CHECK_INTERVAL_MS, a refresh once a seventh
+ * of the webhook's life has passed (daily for 7-day webhooks), a drain left unfinished by a
+ * ping (capped or failed), or a retired webhook still to be drained — so a quiet workflow
+ * costs ~5 requests a day.
+ *
+ * A health check lists the base's webhooks and then:
+ * - refreshes the webhook when due;
+ * - turns notifications back on when Airtable turned them off, then drains what accumulated;
+ * - drains when payloads wait and the last ping failed (Airtable is still retrying);
+ * - replaces a webhook that is gone, expired or stopped by an error payload (after draining
+ *   what is still readable).
+ *
+ * Static data changed in a timer is saved only when the timer calls emit(). So whenever the
+ * cron drains changes or replaces the webhook it emits an execution, with the changes and,
+ * for a replacement, a `webhook.recreated` item saying why — that execution is what persists
+ * the new webhook id, MAC secret and cursor (written into the timer's static data first), and
+ * it is how the user learns about it in the execution list. Until that save lands, pings
+ * for the new webhook are verified from this process's memory (state.ts).
+ */
+
+export const HEALTH_CHECK_INTERVAL_MS = 6 * 60 * 60_000;
+
+/** A second of the minute derived from the node id, so many triggers do not all tick at :00. */
+export function keepAliveCron(nodeId: string): CronExpression {
+	let hash = 0;
+	for (const char of nodeId) hash = (hash * 31 + char.charCodeAt(0)) % 60;
+	return `${hash} * * * * *`;
+}
+
+const lastHealthCheck = new Map<string, number>();
+const running = new Set<string>();
+/** After a failed pass the next one waits: 1, 2, 4 … minutes, at most an hour. */
+const retryAfter = new Map<string, { at: number; failures: number }>();
+const MAX_RETRY_DELAY_MS = 60 * 60_000;
+
+function noteFailure(key: string, now: number): void {
+	const failures = (retryAfter.get(key)?.failures ?? 0) + 1;
+	retryAfter.set(key, { at: now + Math.min(2 ** (failures - 1) * 60_000, MAX_RETRY_DELAY_MS), failures });
+}
+
+/** Refresh once a seventh of the webhook's lifetime has passed (a day, for Airtable's 7 days). */
+export function refreshDue(state: WebhookState, now: number): boolean {
+	if (!state.expirationTime) return false;
+	const expiresAt = Date.parse(state.expirationTime);
+	if (Number.isNaN(expiresAt)) return true;
+	const lifetime = Math.max(expiresAt - state.expiryLearnedAt, 1000);
+	return expiresAt - now <= (lifetime * 6) / 7;
+}
+
+export function keepAliveDue(state: WebhookState, key: string, now: number): boolean {
+	if (now < (retryAfter.get(key)?.at ?? 0)) return false;
+	return (
+		hasBacklog(state.webhookId) ||
+		state.retired.length > 0 ||
+		refreshDue(state, now) ||
+		now - (lastHealthCheck.get(key) ?? 0) >= HEALTH_CHECK_INTERVAL_MS
+	);
+}
+
+export interface KeepAliveRequest {
+	client: AirtableClient;
+	settings: TriggerSettings;
+	state: WebhookState;
+	limit: number;
+	logger: Logger;
+	now: number;
+}
+
+export interface KeepAliveResult {
+	state: WebhookState;
+	/** Changes drained and notices; emitting them also saves `state`. */
+	items: IDataObject[];
+	/** A broken webhook could not be replaced (a `webhook.failed` notice is among the items). */
+	failed: boolean;
+}
+
+function lastPingFailed(info: WebhookInfo): boolean {
+	return info.lastNotificationResult?.success === false;
+}
+
+async function drainInto(
+	items: IDataObject[],
+	request: KeepAliveRequest,
+	webhookId: string,
+	storedCursor: number,
+): Promise<{ cursor: number; errorCode?: string }> {
+	const result = await drainWebhook({
+		client: request.client,
+		baseId: request.state.baseId,
+		webhookId,
+		storedCursor,
+		settings: request.settings,
+		maxPayloads: MAX_PAYLOADS_PER_DRAIN,
+		logger: request.logger,
+	});
+	items.push(...result.items);
+	if (result.capped) markBacklog(webhookId);
+	else clearBacklog(webhookId);
+	return { cursor: result.cursor, errorCode: result.error?.code };
+}
+
+/** Drains and deletes webhooks replaced while they still held payloads (see registerWebhook). */
+async function drainRetired(request: KeepAliveRequest, items: IDataObject[]): Promise<WebhookState['retired']> {
+	const { client, state, logger } = request;
+	const left: WebhookState['retired'] = [];
+	for (const retired of state.retired) {
+		try {
+			await drainInto(items, request, retired.webhookId, retired.cursor);
+			if (hasBacklog(retired.webhookId)) {
+				left.push({ ...retired, cursor: newestCursor(retired.webhookId, retired.cursor) });
+				continue;
+			}
+			await deleteQuietly(client.base(state.baseId).webhooks, retired.webhookId);
+			forgetCursor(retired.webhookId);
+		} catch (error) {
+			logger.warn(`Airtable Instant Trigger: could not drain the replaced webhook ${retired.webhookId}`, {
+				error: (error as Error).message,
+			});
+			left.push(retired);
+		}
+	}
+	return left;
+}
+
+/**
+ * One keep-alive pass for the node's webhook (see the comment at the top of this file).
+ * Errors from Airtable propagate; the cron tick logs them and tries again next time.
+ */
+export async function runKeepAlive(request: KeepAliveRequest): Promise<KeepAliveResult> {
+	const { client, logger, now } = request;
+	let state: WebhookState = { ...request.state, retired: request.state.retired.map((entry) => ({ ...entry })) };
+	const items: IDataObject[] = [];
+	let failed = false;
+
+	if (state.retired.length) state = { ...state, retired: await drainRetired({ ...request, state }, items) };
+
+	const hooks = client.base(state.baseId).webhooks;
+	const info = (await hooks.list()).find((hook) => hook.id === state.webhookId);
+
+	const replace = async (reason: string) => {
+		const result = await recreateWebhook({
+			client,
+			settings: request.settings,
+			previous: state,
+			reason,
+			limit: request.limit,
+			logger,
+		});
+		items.push(result.notice);
+		if (result.state) state = result.state;
+		else failed = true;
+	};
+
+	if (!info) {
+		await replace('was deleted or is no longer visible to this credential');
+		return { state, items, failed };
+	}
+	if (!info.isHookEnabled) {
+		// Expired or stopped: its payloads stay readable for a while, deliver them first.
+		let errorCode: string | undefined;
+		try {
+			const drained = await drainInto(items, request, state.webhookId, state.cursor);
+			state = { ...state, cursor: drained.cursor };
+			errorCode = drained.errorCode;
+		} catch (error) {
+			logger.warn(`Airtable Instant Trigger: payloads of the stopped webhook ${state.webhookId} are not readable`, {
+				error: (error as Error).message,
+			});
+		}
+		await replace(errorCode ? describeErrorCode(errorCode) : 'expired or was disabled by Airtable');
+		return { state, items, failed };
+	}
+
+	let drainNeeded = hasBacklog(state.webhookId);
+	if (!info.areNotificationsEnabled) {
+		await hooks.enableNotifications(state.webhookId, true);
+		logger.warn(
+			`Airtable Instant Trigger: Airtable had turned off pings for webhook ${state.webhookId} after failed deliveries; turned them back on and fetching what accumulated`,
+		);
+		drainNeeded = true;
+	}
+	state = { ...state, expirationTime: info.expirationTime ?? state.expirationTime };
+	if (refreshDue(state, now)) {
+		const refreshed = await hooks.refresh(state.webhookId);
+		state = { ...state, expirationTime: refreshed.expirationTime ?? state.expirationTime, expiryLearnedAt: now };
+	}
+	const cursor = newestCursor(state.webhookId, state.cursor);
+	if (drainNeeded || (info.cursorForNextPayload > cursor && lastPingFailed(info))) {
+		const drained = await drainInto(items, request, state.webhookId, cursor);
+		state = { ...state, cursor: drained.cursor };
+		if (drained.errorCode) await replace(describeErrorCode(drained.errorCode));
+	}
+	return { state, items, failed };
+}
+
+/**
+ * The cron callback: decide cheaply whether anything is due, run the keep-alive pass, keep the
+ * newest state in memory and in the timer's static data, and emit drained changes and notices
+ * (which saves that static data). Never throws: a failed pass is logged and retried next tick.
+ */
+export async function keepAliveTick(ctx: ITriggerFunctions, now = Date.now()): Promise<void> {
+	const key = nodeKey(ctx);
+	if (running.has(key)) return;
+	const staticData = ctx.getWorkflowStaticData('node');
+	const state = currentState(staticData, key);
+	if (!state) return;
+	adoptState(state, key);
+	if (!keepAliveDue(state, key, now)) return;
+	running.add(key);
+	try {
+		const client = await getAirtableClient(ctx);
+		const result = await runKeepAlive({
+			client,
+			settings: readSettings(ctx),
+			state,
+			limit: webhookLimitFor(ctx),
+			logger: ctx.logger,
+			now,
+		});
+		lastHealthCheck.set(key, now);
+		if (result.failed) noteFailure(key, now);
+		else retryAfter.delete(key);
+		if (result.state.webhookId !== state.webhookId) forgetState(state.webhookId, key);
+		rememberState(result.state, key);
+		writeState(staticData, result.state);
+		if (result.items.length) ctx.emit([result.items.map((json) => ({ json }))]);
+	} catch (error) {
+		noteFailure(key, now);
+		ctx.logger.warn('Airtable Instant Trigger: keep-alive could not reach Airtable; it tries again later', {
+			error: (error as Error).message,
+		});
+	} finally {
+		running.delete(key);
+	}
+}
+
+/** For tests: forget when health checks ran. */
+export function resetKeepAliveMemory(): void {
+	lastHealthCheck.clear();
+	running.clear();
+	retryAfter.clear();
+}

@@ -1,0 +1,154 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import type { AirtableClient } from '../client/AirtableClient';
+import { verifyWebhookMac } from '../client/webhooks';
+import { getAirtableClient } from '../shared/executor';
+import { drainWebhook, type DrainResult } from './drain';
+import { describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
+import { readSettings, type TriggerSettings } from './specification';
+import {
+	adoptState,
+	clearBacklog,
+	currentState,
+	forgetState,
+	markBacklog,
+	nodeKey,
+	rememberState,
+	stateForPing,
+	type WebhookState,
+	writeState,
+} from './state';
+import { parkTestItems } from './testMode';
+
+export const MAC_HEADER = 'x-airtable-content-mac';
+
+interface PingBody {
+	base?: { id?: unknown };
+	webhook?: { id?: unknown };
+}
+
+/** Answers the request ourselves and starts no execution. */
+function refuse(ctx: IWebhookFunctions, status: 401 | 403, message: string): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json({ error: message });
+	return { noWebhookResponse: true };
+}
+
+/** Airtable wants an empty 200/204 within 25 s; it gets it before any payload is fetched. */
+function acknowledge(ctx: IWebhookFunctions): void {
+	const response = ctx.getResponseObject();
+	if (!response.headersSent) response.status(200).end();
+}
+
+async function rawBodyOf(ctx: IWebhookFunctions): Promise<Buffer | undefined> {
+	const request = ctx.getRequestObject();
+	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
+	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
+}
+
+function headerValue(ctx: IWebhookFunctions): string | undefined {
+	const value = ctx.getHeaderData()[MAC_HEADER];
+	const single = Array.isArray(value) ? value[0] : value;
+	return typeof single === 'string' && single.trim() ? single : undefined;
+}
+
+/** The webhook stopped with an error payload: replace it (production) and say so in an item. */
+async function handleBrokenWebhook(
+	ctx: IWebhookFunctions,
+	client: AirtableClient,
+	settings: TriggerSettings,
+	state: WebhookState,
+	code: string,
+	key: string | undefined,
+): Promise<IDataObject> {
+	const reason = describeErrorCode(code);
+	if (!key) {
+		return {
+			event: 'webhook.failed',
+			baseId: state.baseId,
+			tableId: settings.tableId,
+			previousWebhookId: state.webhookId,
+			webhookId: null,
+			reason,
+			message: `The test webhook ${reason}. Check the node's settings, then listen for a test event again.`,
+			timestamp: new Date().toISOString(),
+		};
+	}
+	const staticData = ctx.getWorkflowStaticData('node');
+	const { state: next, notice } = await recreateWebhook({
+		client,
+		settings,
+		previous: state,
+		reason,
+		limit: webhookLimitFor(ctx),
+		logger: ctx.logger,
+	});
+	if (next) {
+		forgetState(state.webhookId, key);
+		writeState(staticData, next);
+		rememberState(next, key);
+	}
+	return notice;
+}
+
+/** Keeps the cursor in this execution's static data (saved by n8n after the execution). */
+function storeCursor(ctx: IWebhookFunctions, key: string | undefined, webhookId: string, result: DrainResult): void {
+	const staticData = ctx.getWorkflowStaticData('node');
+	const current = currentState(staticData, key);
+	if (current?.webhookId === webhookId) writeState(staticData, { ...current, cursor: result.cursor });
+}
+
+/**
+ * One notification ping: verify its MAC over the raw body (401 without a signature, 403 with
+ * a wrong one, no execution either way), answer 200 at once, then drain the payloads from the
+ * cursor under the webhook's lock and start one execution with every new change — or none
+ * when nothing new arrived. Draining is capped (MAX_PAYLOADS_PER_DRAIN); what is left is
+ * fetched by the next ping or the keep-alive timer within a minute.
+ */
+export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const key = ctx.getMode() === 'manual' ? undefined : nodeKey(ctx);
+	const header = headerValue(ctx);
+	if (!header) return refuse(ctx, 401, 'Missing X-Airtable-Content-MAC header');
+	const body = (ctx.getBodyData() ?? {}) as PingBody;
+	const pingedId = typeof body.webhook?.id === 'string' ? body.webhook.id : undefined;
+	const state = pingedId ? stateForPing(ctx.getWorkflowStaticData('node'), pingedId) : undefined;
+	const rawBody = await rawBodyOf(ctx);
+	if (!state || !rawBody || !verifyWebhookMac(rawBody, header, state.macSecretBase64)) {
+		return refuse(ctx, 403, 'Invalid X-Airtable-Content-MAC signature');
+	}
+	adoptState(state, key);
+	acknowledge(ctx);
+
+	const settings = readSettings(ctx);
+	const items: IDataObject[] = [];
+	try {
+		const client = await getAirtableClient(ctx);
+		const result = await drainWebhook({
+			client,
+			baseId: state.baseId,
+			webhookId: state.webhookId,
+			storedCursor: state.cursor,
+			settings,
+			logger: ctx.logger,
+		});
+		storeCursor(ctx, key, state.webhookId, result);
+		if (result.capped) markBacklog(state.webhookId);
+		else clearBacklog(state.webhookId);
+		items.push(...result.items);
+		if (result.error) items.push(await handleBrokenWebhook(ctx, client, settings, state, result.error.code, key));
+	} catch (error) {
+		markBacklog(state.webhookId);
+		ctx.logger.error(
+			`Airtable Instant Trigger: could not fetch the payloads of webhook ${state.webhookId}; the next ping or the keep-alive timer tries again from the same cursor`,
+			{ error: (error as Error).message },
+		);
+	}
+	if (!items.length) return { noWebhookResponse: true };
+	const data: INodeExecutionData[] = items.map((json) => ({ json }));
+	if (!key) parkTestItems(ctx, data);
+	return { noWebhookResponse: true, workflowData: [data] };
+}

@@ -1,0 +1,169 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { forgetCursor, newestCursor } from './drain';
+
+/** A webhook replaced while it still held undelivered payloads; keep-alive drains, then deletes it. */
+export interface RetiredWebhook {
+	webhookId: string;
+	cursor: number;
+}
+
+/** What the trigger knows about its Airtable webhook; persisted in the node's static data. */
+export interface WebhookState {
+	webhookId: string;
+	baseId: string;
+	/** Returned once by Airtable at creation; needed to verify every ping. */
+	macSecretBase64: string;
+	expirationTime: string | null;
+	/** Next payload number to drain. */
+	cursor: number;
+	/** The URL the webhook pings (production or test URL of this node). */
+	notificationUrl: string;
+	/** When this webhook was created (ms): the newer of two states of one node wins. */
+	createdAt: number;
+	/** When `expirationTime` was learned (ms): with it, how much of the webhook's life is left. */
+	expiryLearnedAt: number;
+	retired: RetiredWebhook[];
+}
+
+function isRetired(value: unknown): value is RetiredWebhook {
+	const entry = value as RetiredWebhook;
+	return typeof entry?.webhookId === 'string' && typeof entry.cursor === 'number';
+}
+
+export function readState(staticData: IDataObject): WebhookState | undefined {
+	const { webhookId, baseId, macSecretBase64 } = staticData;
+	if (typeof webhookId !== 'string' || typeof baseId !== 'string' || typeof macSecretBase64 !== 'string') {
+		return undefined;
+	}
+	const createdAt = typeof staticData.createdAt === 'number' ? staticData.createdAt : 0;
+	return {
+		webhookId,
+		baseId,
+		macSecretBase64,
+		expirationTime: typeof staticData.expirationTime === 'string' ? staticData.expirationTime : null,
+		cursor: typeof staticData.cursor === 'number' && staticData.cursor >= 1 ? staticData.cursor : 1,
+		notificationUrl: typeof staticData.notificationUrl === 'string' ? staticData.notificationUrl : '',
+		createdAt,
+		expiryLearnedAt: typeof staticData.expiryLearnedAt === 'number' ? staticData.expiryLearnedAt : createdAt,
+		retired: Array.isArray(staticData.retired) ? staticData.retired.filter(isRetired) : [],
+	};
+}
+
+export function writeState(staticData: IDataObject, state: WebhookState): void {
+	staticData.webhookId = state.webhookId;
+	staticData.baseId = state.baseId;
+	staticData.macSecretBase64 = state.macSecretBase64;
+	staticData.expirationTime = state.expirationTime;
+	staticData.cursor = state.cursor;
+	staticData.notificationUrl = state.notificationUrl;
+	staticData.createdAt = state.createdAt;
+	staticData.expiryLearnedAt = state.expiryLearnedAt;
+	staticData.retired = state.retired.map((entry) => ({ ...entry }));
+}
+
+const STATE_KEYS = [
+	'webhookId',
+	'baseId',
+	'macSecretBase64',
+	'expirationTime',
+	'cursor',
+	'notificationUrl',
+	'createdAt',
+	'expiryLearnedAt',
+	'retired',
+];
+
+export function clearState(staticData: IDataObject): void {
+	for (const key of STATE_KEYS) delete staticData[key];
+}
+
+/*
+ * Process-wide memory. n8n hands each context its own copy of static data: webhook() reads
+ * it fresh from the database per request and it is saved after the execution; trigger() (the
+ * keep-alive timer) keeps the copy loaded at activation and it is saved only when the timer
+ * emits. So a webhook replaced by a ping is not visible to the timer's copy, and one replaced
+ * by the timer is not in the database until its emit is saved. Within a process the newest
+ * state of each webhook (by id) and of each active node (by workflow + node id, production
+ * only — test mode is separate) is kept here, and wins over an older copy of static data.
+ */
+const statesById = new Map<string, WebhookState>();
+const currentByNode = new Map<string, string>();
+const backlog = new Set<string>();
+
+export interface NodeIdentity {
+	getWorkflow(): { id?: string };
+	getNode(): { id: string };
+}
+
+export function nodeKey(ctx: NodeIdentity): string {
+	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+}
+
+function copy(state: WebhookState): WebhookState {
+	return { ...state, retired: state.retired.map((entry) => ({ ...entry })) };
+}
+
+/** Remembers the newest state of a webhook, and for production nodes that it is the node's webhook. */
+export function rememberState(state: WebhookState, key?: string): void {
+	statesById.set(state.webhookId, copy(state));
+	if (key) currentByNode.set(key, state.webhookId);
+}
+
+export function forgetState(webhookId: string, key?: string): void {
+	statesById.delete(webhookId);
+	backlog.delete(webhookId);
+	forgetCursor(webhookId);
+	if (key && currentByNode.get(key) === webhookId) currentByNode.delete(key);
+}
+
+function withNewestCursor(state: WebhookState, stored?: WebhookState): WebhookState {
+	const result = copy(state);
+	const storedCursor = stored?.webhookId === state.webhookId ? stored.cursor : undefined;
+	result.cursor = newestCursor(state.webhookId, Math.max(state.cursor, storedCursor ?? 0));
+	return result;
+}
+
+/**
+ * The node's webhook as best known: static data or this process's memory, whichever was
+ * created later, with the newest cursor. `key` only for production contexts.
+ */
+export function currentState(staticData: IDataObject, key?: string): WebhookState | undefined {
+	const stored = readState(staticData);
+	const knownId = key ? currentByNode.get(key) : undefined;
+	const known = knownId ? statesById.get(knownId) : undefined;
+	if (!known) return stored && withNewestCursor(stored);
+	if (!stored || known.createdAt >= stored.createdAt) return withNewestCursor(known, stored);
+	return withNewestCursor(stored);
+}
+
+/** The state that can verify a ping from webhook `webhookId`, if this node knows that webhook. */
+export function stateForPing(staticData: IDataObject, webhookId: string): WebhookState | undefined {
+	const stored = readState(staticData);
+	const known = statesById.get(webhookId);
+	if (known) return withNewestCursor(known, stored);
+	return stored?.webhookId === webhookId ? withNewestCursor(stored) : undefined;
+}
+
+/** A drain stopped at its cap or failed: the keep-alive timer continues it. */
+export function markBacklog(webhookId: string): void {
+	backlog.add(webhookId);
+}
+
+export function clearBacklog(webhookId: string): void {
+	backlog.delete(webhookId);
+}
+
+export function hasBacklog(webhookId: string): boolean {
+	return backlog.has(webhookId);
+}
+
+/**
+ * Takes a state read from static data into this process's memory unless something newer is
+ * already known (e.g. after a restart, the first ping of a webhook).
+ */
+export function adoptState(state: WebhookState, key?: string): void {
+	const known = statesById.get(state.webhookId);
+	if (!known || known.createdAt < state.createdAt) statesById.set(state.webhookId, copy(state));
+	if (key && !currentByNode.has(key)) currentByNode.set(key, state.webhookId);
+}
