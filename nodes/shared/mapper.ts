@@ -112,7 +112,7 @@ export function mappedFieldsOf(
 	return { fields, mappedFields: Object.keys(fields) };
 }
 
-/** The "Columns to Match On" of a resource mapper in update/upsert mode. */
-export function matchingColumnsOf(ctx: IExecuteFunctions, parameter = 'columns'): string[] {
-	return (readMapper(ctx, parameter, 0).matchingColumns ?? []).filter(Boolean);
+/** One mapped value as the item resolves it, e.g. the record id column of an update mapping. */
+export function mappedValueOf(ctx: IExecuteFunctions, itemIndex: number, key: string, parameter = 'columns'): unknown {
+	return readMapper(ctx, parameter, itemIndex).value?.[key];
 }
