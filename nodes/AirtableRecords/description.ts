@@ -62,7 +62,8 @@ export const recordIdProperty: INodeProperties = {
 	default: '={{ $json.id }}',
 	required: true,
 	placeholder: 'recXXXXXXXXXXXXXX',
-	description: 'ID of the record (starts with "rec"), usually an expression such as {{ $JSON.ID }}',
+	description:
+		'ID of the record (starts with "rec"), usually an expression reading it from the input item. Update and Replace fall back to the Record ID column of the fields when this is empty.',
 	displayOptions: { show: { operation: BY_ID_OPERATIONS } },
 };
 

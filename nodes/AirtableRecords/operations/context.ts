@@ -45,8 +45,9 @@ export async function startRun(ctx: IExecuteFunctions): Promise<RecordsRun> {
 }
 
 /** The item's Record ID parameter, checked so a typo fails this item alone and says why. */
-export function recordIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
-	const raw = ctx.getNodeParameter('recordId', itemIndex, '') as unknown;
+export function recordIdOf(ctx: IExecuteFunctions, itemIndex: number, fallback?: () => unknown): string {
+	let raw = ctx.getNodeParameter('recordId', itemIndex, '') as unknown;
+	if ((raw === undefined || raw === null || raw === '') && fallback) raw = fallback();
 	const id = typeof raw === 'string' ? raw.trim() : raw === undefined || raw === null ? '' : String(raw);
 	if (!id) {
 		throw new AirtableInputError(

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Fields, RecordUpdate } from '../../client/types';
-import { mappedFieldsOf } from '../../shared/mapper';
+import { mappedFieldsOf, mappedValueOf } from '../../shared/mapper';
 import { recordIdOf, recordJson, type RecordsRun } from './context';
 
 /** Create: every input item becomes one record; all items go out in requests of 10. */
@@ -37,7 +37,7 @@ export async function updateRecords(
 	const owners: number[] = [];
 	for (let itemIndex = 0; itemIndex < run.itemCount; itemIndex++) {
 		try {
-			const id = recordIdOf(ctx, itemIndex);
+			const id = recordIdOf(ctx, itemIndex, () => mappedValueOf(ctx, itemIndex, 'id'));
 			// The record id travels outside the fields; an "id" key from auto-map is not a column.
 			const { fields } = mappedFieldsOf(ctx, itemIndex, { ignoreFields: run.ignoreFields, exclude: ['id'] });
 			updates.push({ id, fields });
