@@ -1,6 +1,6 @@
-import { AirtableValidationError } from './errors';
+import { AirtableValidationError, validationErrorForItems } from './errors';
 import { CallCancelled } from './request';
-import type { SettledResult } from './types';
+import type { Fields, SettledResult } from './types';
 
 /** Airtable accepts at most 10 records per create / update / upsert / delete request. */
 export const MAX_RECORDS_PER_REQUEST = 10;
@@ -50,6 +50,26 @@ export async function runChunks<T, R>(items: T[], worker: ChunkWorker<T, R>): Pr
 	return results;
 }
 
+/**
+ * An unknown field name fails every record that uses it, so splitting would only repeat the
+ * error down to single records (about 2 requests per record). Positions of the records
+ * that carry the named field are failed at once; the others are sent again.
+ */
+function itemsUsingUnknownField<T>(
+	chunk: Chunk<T>,
+	error: unknown,
+	fieldsOf: (item: T) => Fields | undefined,
+): number[] {
+	if (!(error instanceof AirtableValidationError) || error.type !== 'UNKNOWN_FIELD_NAME' || !error.field) return [];
+	const field = error.field;
+	const positions: number[] = [];
+	chunk.items.forEach((item, position) => {
+		const fields = fieldsOf(item);
+		if (fields && Object.prototype.hasOwnProperty.call(fields, field)) positions.push(position);
+	});
+	return positions;
+}
+
 /** Validation failures that splitting can narrow down: Airtable judged the data, not the setup. */
 function isItemLevelRejection(error: unknown): boolean {
 	return error instanceof AirtableValidationError && error.status !== undefined;
@@ -66,6 +86,7 @@ export async function settleChunks<T, R>(
 	items: T[],
 	worker: ChunkWorker<T, R>,
 	preset: Map<number, Error> = new Map(),
+	fieldsOf?: (item: T) => Fields | undefined,
 ): Promise<Array<SettledResult<R>>> {
 	const results = new Array<SettledResult<R>>(items.length);
 	for (const [index, error] of preset) results[index] = { ok: false, index, error };
@@ -82,6 +103,22 @@ export async function settleChunks<T, R>(
 			chunk.indexes.forEach((index, position) => {
 				results[index] = { ok: true, index, value: outcome.values[position] };
 			});
+			return;
+		}
+		const guilty = fieldsOf ? itemsUsingUnknownField(chunk, outcome.error, fieldsOf) : [];
+		if (guilty.length) {
+			const error = outcome.error as AirtableValidationError;
+			const rest: Chunk<T> = { items: [], indexes: [] };
+			chunk.items.forEach((item, position) => {
+				const index = chunk.indexes[position];
+				if (guilty.includes(position)) {
+					results[index] = { ok: false, index, error: validationErrorForItems(error, [index]) };
+				} else {
+					rest.items.push(item);
+					rest.indexes.push(index);
+				}
+			});
+			if (rest.items.length) await settle(rest);
 			return;
 		}
 		if (chunk.items.length > 1 && isItemLevelRejection(outcome.error)) {

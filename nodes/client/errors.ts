@@ -147,6 +147,21 @@ export class AirtableValidationError extends AirtableError {
 	}
 }
 
+/** The same Airtable rejection, attributed to particular items. */
+export function validationErrorForItems(error: AirtableValidationError, itemIndexes: number[]): AirtableValidationError {
+	return new AirtableValidationError({
+		status: error.status,
+		type: error.type,
+		airtableMessage: error.airtableMessage,
+		field: error.field,
+		operation: error.operation,
+		baseId: error.baseId,
+		table: error.table,
+		retries: error.retries,
+		itemIndexes,
+	});
+}
+
 /**
  * Raised by the client itself before anything is sent (bad options, missing merge fields,
  * duplicate merge keys, unsafe field names in formulas). Same kind as a 422.

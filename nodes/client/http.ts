@@ -36,6 +36,11 @@ const NOT_SENT_CODES = new Set([
 	'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** A TransportError for a failure with this code; whether the request left this machine follows from the code. */
+export function transportErrorFor(code: string, message: string): TransportError {
+	return new TransportError(code, !NOT_SENT_CODES.has(code), message);
+}
+
 export function isTransportError(error: unknown): error is TransportError {
 	return error instanceof TransportError;
 }
@@ -111,7 +116,7 @@ function headersToRecord(headers: Headers): Record<string, string> {
  * fetch wraps socket errors as `TypeError: fetch failed` with the code on `cause` (sometimes
  * one level deeper, or on an AggregateError's members); mocks may throw the coded error itself.
  */
-function findErrorCode(error: unknown): string | undefined {
+export function findErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
 		const candidate = current as { code?: unknown; cause?: unknown; errors?: unknown };
@@ -136,5 +141,5 @@ function toTransportError(
 	// The token lives only in the Authorization header, but scrub it in case a proxy or
 	// library ever echoes request details into an error text.
 	const safeDetail = token ? detail.split(token).join('[token]') : detail;
-	return new TransportError(code, !NOT_SENT_CODES.has(code), `Network error ${code}: ${safeDetail}`);
+	return transportErrorFor(code, `Network error ${code}: ${safeDetail}`);
 }

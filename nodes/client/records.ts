@@ -91,7 +91,12 @@ export class TableHandle {
 		fieldsList: Fields[],
 		options: WriteOptions = {},
 	): Promise<Array<SettledResult<AirtableRecord>>> {
-		return await settleChunks(fieldsList, this.createWorker(options), this.failures(fieldsList, checkFields));
+		return await settleChunks(
+			fieldsList,
+			this.createWorker(options),
+			this.failures(fieldsList, checkFields),
+			(fields) => fields,
+		);
 	}
 
 	async update(updates: RecordUpdate[], options: UpdateOptions = {}): Promise<AirtableRecord[]> {
@@ -103,7 +108,12 @@ export class TableHandle {
 		updates: RecordUpdate[],
 		options: UpdateOptions = {},
 	): Promise<Array<SettledResult<AirtableRecord>>> {
-		return await settleChunks(updates, this.updateWorker(options), this.failures(updates, checkUpdate));
+		return await settleChunks(
+			updates,
+			this.updateWorker(options),
+			this.failures(updates, checkUpdate),
+			(update) => update.fields,
+		);
 	}
 
 	/**
@@ -126,7 +136,7 @@ export class TableHandle {
 	): Promise<Array<SettledResult<UpsertSettledValue>>> {
 		const mergeFields = validateMergeFields(options?.fieldsToMergeOn, this.context());
 		const problems = checkUpsertItems(fieldsList, mergeFields, this.context());
-		return await settleChunks(fieldsList, this.upsertWorker(options, mergeFields), problems);
+		return await settleChunks(fieldsList, this.upsertWorker(options, mergeFields), problems, (fields) => fields);
 	}
 
 	async delete(ids: string[]): Promise<DeletedRecord[]> {

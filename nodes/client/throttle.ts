@@ -45,17 +45,22 @@ interface Permit {
  */
 export class WindowLimiter {
 	private readonly bottleneck: Bottleneck;
+	private requests: number;
 	private windowMs: number;
 	private heldUntil = 0;
 
 	constructor(window: RateWindow, marginMs: number) {
 		this.bottleneck = new Bottleneck({ maxConcurrent: window.requests });
+		this.requests = window.requests;
 		this.windowMs = window.perMs + marginMs;
 	}
 
 	configure(window: RateWindow, marginMs: number): void {
 		this.windowMs = window.perMs + marginMs;
-		this.bottleneck.updateSettings({ maxConcurrent: window.requests });
+		if (window.requests !== this.requests) {
+			this.requests = window.requests;
+			this.bottleneck.updateSettings({ maxConcurrent: window.requests });
+		}
 	}
 
 	/** Blocks every caller of this limiter until the hold ends (a 429 lock-out). */
@@ -129,7 +134,7 @@ export class Throttle {
 	private readonly tokenLimiter: WindowLimiter;
 
 	constructor(
-		private readonly identityHash: string,
+		identityHash: string,
 		private readonly limits: ClientLimits,
 	) {
 		this.tokenLimiter = limiterFor(`token:${identityHash}`, limits.perToken, limits.windowMarginMs);
@@ -173,9 +178,5 @@ export class Throttle {
 	holdAfterRateLimit(baseId: string | undefined): void {
 		const hold = this.limits.rateLimitHoldMs * (1 + Math.random() * 0.1);
 		(baseId ? this.baseLimiter(baseId) : this.tokenLimiter).hold(hold);
-	}
-
-	get identity(): string {
-		return this.identityHash;
 	}
 }

@@ -278,6 +278,30 @@ describe('settled writes', () => {
 		expect(requests.filter((ns) => ns.length === 1)).toEqual([[13], [14]]);
 	});
 
+	it('fails records using an unknown field at once and resends the rest (no full bisection)', async () => {
+		const requests: number[][] = [];
+		api()
+			.post(TABLE_PATH)
+			.times(10)
+			.reply((_uri, raw) => {
+				const body = raw as RecordsBody;
+				requests.push(body.records.map((r) => r.fields.n as number));
+				if (body.records.some((r) => 'Nmae' in r.fields)) {
+					return [422, { error: { type: 'UNKNOWN_FIELD_NAME', message: 'Unknown field name: "Nmae"' } }];
+				}
+				return [200, echoCreated(body)];
+			});
+		const input = items(25).map((f) => (f.n === 3 || f.n === 17 ? { ...f, Nmae: 'typo' } : f));
+		const results = await table().createSettled(input);
+		const failed = results.filter((r) => !r.ok) as Array<{ ok: false; index: number; error: AirtableValidationError }>;
+		expect(failed.map((r) => r.index)).toEqual([3, 17]);
+		expect(failed.map((r) => r.error.itemIndexes)).toEqual([[3], [17]]);
+		expect(failed.every((r) => r.error.field === 'Nmae' && r.error instanceof AirtableValidationError)).toBe(true);
+		expect(results.filter((r) => r.ok)).toHaveLength(23);
+		// Three chunks, then one resend each for the two chunks without their bad record.
+		expect(requests).toHaveLength(5);
+	});
+
 	it('does not bisect auth failures: every item of the chunk gets the same error', async () => {
 		let requests = 0;
 		api()
