@@ -175,6 +175,31 @@ describe('Airtable Records: create', () => {
 		expect(bodies.length).toBeGreaterThan(2);
 	});
 
+	it('with Continue On Fail, an item with an unknown field fails alone with the field named', async () => {
+		const bodies: Body[] = [];
+		nock(API)
+			.post(tablePath())
+			.times(10)
+			.reply((_uri, raw) => {
+				const body = parse(raw);
+				bodies.push(body);
+				if (body.records.some((record) => 'Nmae' in record.fields)) {
+					return [422, { error: { type: 'UNKNOWN_FIELD_NAME', message: 'Unknown field name: "Nmae"' } }];
+				}
+				return [200, { records: body.records.map((record, index) => ({ id: recId(index), createdTime: 't', fields: record.fields })) }];
+			});
+		const input = jsonItems({ Name: 'A' }, { Nmae: 'typo' }, { Name: 'C' });
+		const result = await run(
+			{ operation: 'create', columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: [], schema: SCHEMA } },
+			input,
+			{ continueOnFail: true },
+		);
+		const output = result.output[0];
+		expect(output.map((item) => item.json.fields ?? null)).toEqual([{ Name: 'A' }, null, { Name: 'C' }]);
+		expect(output[1].json).toMatchObject({ field: 'Nmae', errorType: 'UNKNOWN_FIELD_NAME' });
+		expect(String(output[1].json.error)).toContain('Unknown field name');
+	});
+
 	it('without Continue On Fail, throws a NodeApiError naming the item and the field (the good items still landed)', async () => {
 		const bodies: Body[] = [];
 		createEndpoint(bodies);
