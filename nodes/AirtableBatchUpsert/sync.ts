@@ -215,8 +215,9 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 		);
 	}
 
+	const keyedByIndex = new Map(keyed.map((item) => [item.itemIndex, item]));
 	for (const [itemIndex, winnerIndex] of superseded) {
-		const dropped = keyed.find((item) => item.itemIndex === itemIndex);
+		const dropped = keyedByIndex.get(itemIndex);
 		outcomes.succeed(
 			itemIndex,
 			recordOutput(recordIdByItem.get(winnerIndex) ?? null, 'duplicate', dropped?.fields ?? {}, {
