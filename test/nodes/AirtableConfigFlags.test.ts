@@ -1,9 +1,10 @@
 import nock from 'nock';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { NodeHelpers, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
 import { AirtableConfigFlags } from '../../nodes/AirtableConfigFlags/AirtableConfigFlags.node';
 import { flagCache } from '../../nodes/AirtableConfigFlags/flagCache';
 import { runNode, type RunNodeOptions } from './harness/run-node';
+import { buildWorkflow } from './harness/workflow';
 
 const API = 'https://api.airtable.test';
 const BASE = 'appFlags0000000001';
@@ -282,5 +283,20 @@ describe('Airtable Config Flags: results', () => {
 			options: { flagNameColumn: 'Name', enabledColumn: 'On', rolloutColumn: 'Pct', metadataColumn: 'Config' },
 		});
 		expect(result.output[0][0].json.flags).toEqual({ x: { enabled: true, rolloutPct: 40, metadata: [1] } });
+	});
+});
+
+describe('Airtable Config Flags: outputs', () => {
+	it('shows On and Off outputs for Route and one output otherwise', () => {
+		const outputsFor = (operation: string) => {
+			const { workflow, node } = buildWorkflow(new AirtableConfigFlags(), { parameters: params({ operation }) as RunNodeOptions['parameters'], credentials });
+			return NodeHelpers.getNodeOutputs(workflow, node, new AirtableConfigFlags().description);
+		};
+		expect(outputsFor('route')).toEqual([
+			{ type: 'main', displayName: 'On' },
+			{ type: 'main', displayName: 'Off' },
+		]);
+		expect(outputsFor('evaluate')).toEqual([{ type: 'main' }]);
+		expect(outputsFor('getFlags')).toEqual([{ type: 'main' }]);
 	});
 });
