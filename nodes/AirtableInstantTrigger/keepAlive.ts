@@ -229,6 +229,23 @@ export async function runKeepAlive(request: KeepAliveRequest): Promise<KeepAlive
  * (which saves that static data). Never throws: a failed pass is logged and retried next tick.
  */
 export async function keepAliveTick(ctx: ITriggerFunctions, now = Date.now()): Promise<void> {
+	const pass = keepAlivePass(ctx, now);
+	inFlight.add(pass);
+	try {
+		await pass;
+	} finally {
+		inFlight.delete(pass);
+	}
+}
+
+const inFlight = new Set<Promise<void>>();
+
+/** Resolves once every keep-alive pass in progress has finished (tests; orderly shutdown). */
+export async function settleKeepAlive(): Promise<void> {
+	await Promise.all([...inFlight]);
+}
+
+async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void> {
 	const key = nodeKey(ctx);
 	if (running.has(key)) return;
 	const staticData = ctx.getWorkflowStaticData('node');

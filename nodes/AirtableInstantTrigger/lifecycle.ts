@@ -6,7 +6,7 @@ import type { WebhookInfo, WebhookSpecification } from '../client/types';
 import type { WebhooksHandle } from '../client/webhooks';
 import { credentialTypeOf, getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
-import { OAUTH2_CREDENTIAL } from '../shared/properties';
+import { OAUTH2_CREDENTIAL_TYPE } from '../shared/properties';
 import { newestCursor, rememberCursor } from './drain';
 import {
 	readSettings,
@@ -119,7 +119,11 @@ export async function registerWebhook(request: RegisterRequest): Promise<Webhook
 		}
 	}
 	const remaining = existing.filter((hook) => !removed.has(hook.id));
-	if (remaining.length >= limit) throw new WebhookLimitError(baseId, limit, remaining);
+	// Whether expired webhooks count against the cap is not documented: only live ones are
+	// counted here, and Airtable's own refusal is translated below.
+	if (remaining.filter((hook) => hook.isHookEnabled).length >= limit) {
+		throw new WebhookLimitError(baseId, limit, remaining);
+	}
 
 	const created = await hooks.create({ notificationUrl, specification }).catch((error: unknown) => {
 		throw looksLikeLimitError(error) ? new WebhookLimitError(baseId, limit, remaining) : error;
@@ -142,7 +146,7 @@ export async function registerWebhook(request: RegisterRequest): Promise<Webhook
 }
 
 export function webhookLimitFor(ctx: Parameters<typeof credentialTypeOf>[0]): number {
-	return credentialTypeOf(ctx) === OAUTH2_CREDENTIAL ? WEBHOOKS_PER_BASE_PER_OAUTH_INTEGRATION : WEBHOOKS_PER_BASE;
+	return credentialTypeOf(ctx) === OAUTH2_CREDENTIAL_TYPE ? WEBHOOKS_PER_BASE_PER_OAUTH_INTEGRATION : WEBHOOKS_PER_BASE;
 }
 
 function notificationUrlOf(ctx: IHookFunctions): string {
