@@ -265,6 +265,7 @@ export const optionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 60,
+			displayOptions: { show: { '/incremental': [true] } },
 			description:
 				'For changed-since-last-run: how far before the last run to look again, for clock differences and edits made while it was reading. Repeats are filtered out.',
 		},
