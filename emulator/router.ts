@@ -25,6 +25,8 @@ export interface RouteMatch<R> {
 /** First route whose method and pattern match; 'method' when only the path matched. */
 export function matchRoute<R extends { method: string; pattern: string }>(routes: R[], method: string, path: string): RouteMatch<R> | 'method' | undefined {
 	const segments = path.split('/').filter((s, i) => i > 0 || s !== '');
+	// Airtable accepts a trailing slash (airtable.js sends `POST /v0/{base}/{table}/`).
+	if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
 	let pathMatched = false;
 	for (const route of routes) {
 		const pattern = route.pattern.split('/').filter((s, i) => i > 0 || s !== '');
