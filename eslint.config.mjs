@@ -1,3 +1,25 @@
 import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 
-export default configWithoutCloudSupport;
+// n8n's community rules, self-hosted set (`n8n-node cloud-support disable`), on every .ts file.
+// Two deliberate departures:
+export default [
+	...configWithoutCloudSupport,
+	// This package ships runtime dependencies on purpose — `bottleneck` for the shared rate
+	// limiter, `luxon` for dates, `ioredis` for limits shared across queue-mode workers — so the
+	// n8n Cloud ban on them is off.
+	{
+		files: ['package.json'],
+		rules: { '@n8n/community-nodes/no-runtime-dependencies': 'off' },
+	},
+	// Tests, benchmarks and the emulator never run inside n8n: they start n8n and the emulator as
+	// processes, use made-up tokens as fixtures and throw plain errors (there is no n8n node to
+	// attach an NodeApiError to). Those three node-code rules stay on for nodes/ and credentials/.
+	{
+		files: ['test/**/*.ts', 'emulator/**/*.ts'],
+		rules: {
+			'@n8n/community-nodes/no-dangerous-functions': 'off',
+			'@n8n/community-nodes/no-hardcoded-secrets': 'off',
+			'@n8n/community-nodes/require-node-api-error': 'off',
+		},
+	},
+];

@@ -10,9 +10,9 @@ import type {
 } from 'n8n-workflow';
 
 import { AirtableClient } from '../client/AirtableClient';
-import { TransportError } from '../client/http';
+import { findErrorCode, transportErrorFor } from '../client/http';
 import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
-import { AUTHENTICATION_CREDENTIAL, type AuthenticationMethod, TOKEN_CREDENTIAL } from './properties';
+import { AUTHENTICATION_CREDENTIAL, type AuthenticationMethod, TOKEN_CREDENTIAL_TYPE } from './properties';
 
 /** Every n8n context our nodes run in; all of them can sign requests with the node's credential. */
 export type AirtableContext =
@@ -23,9 +23,6 @@ export type AirtableContext =
 	| ITriggerFunctions;
 
 const DEFAULT_API_URL = 'https://api.airtable.com';
-
-/** Connection failures where the request never left this machine: always safe to send again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 interface HttpFullResponse {
 	statusCode: number;
@@ -42,7 +39,7 @@ interface ThrownHttpError {
 
 export function credentialTypeOf(ctx: AirtableContext): string {
 	const method = (ctx.getNode().parameters.authentication ?? 'accessToken') as AuthenticationMethod;
-	return AUTHENTICATION_CREDENTIAL[method] ?? TOKEN_CREDENTIAL;
+	return AUTHENTICATION_CREDENTIAL[method] ?? TOKEN_CREDENTIAL_TYPE;
 }
 
 function normalizeHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
@@ -63,15 +60,6 @@ function innermostHttpError(error: unknown): ThrownHttpError {
 		current = next;
 	}
 	return current ?? {};
-}
-
-function firstErrorCode(error: unknown): string | undefined {
-	let current = error as ThrownHttpError | undefined;
-	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
-		current = current.cause as ThrownHttpError | undefined;
-	}
-	return undefined;
 }
 
 /**
@@ -113,9 +101,9 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 						body: inner.response.data ?? inner.response.body,
 					};
 				}
-				const code = firstErrorCode(error) ?? 'ECONNRESET';
+				const code = findErrorCode(error) ?? 'ECONNRESET';
 				// Only the code travels on: n8n's error objects carry the signed request headers.
-				throw new TransportError(code, !NOT_SENT_CODES.has(code), `Airtable request failed: ${code}`);
+				throw transportErrorFor(code, `Airtable request failed: ${code}`);
 			}
 		},
 	};
@@ -130,7 +118,7 @@ async function credentialData(ctx: AirtableContext, credentialType: string): Pro
  * credential id for OAuth2 (its access token rotates every hour while the user stays the same).
  */
 function limiterIdentity(ctx: AirtableContext, credentialType: string, data: ICredentialDataDecryptedObject): string {
-	if (credentialType === TOKEN_CREDENTIAL) return String(data.accessToken ?? '');
+	if (credentialType === TOKEN_CREDENTIAL_TYPE) return String(data.accessToken ?? '');
 	const credentialId = ctx.getNode().credentials?.[credentialType]?.id ?? 'oauth';
 	return `${credentialType}:${credentialId}`;
 }

@@ -1,24 +1,25 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
 /** Credential type names, shared by every node and by the executor that picks one. */
-export const TOKEN_CREDENTIAL = 'airtableSyncTokenApi';
-export const OAUTH2_CREDENTIAL = 'airtableSyncOAuth2Api';
+export const TOKEN_CREDENTIAL_TYPE = 'airtableSyncTokenApi';
+/** The OAuth2 (authorization code + PKCE) credential. */
+export const PKCE_CREDENTIAL_TYPE = 'airtableSyncOAuth2Api';
 
 export type AuthenticationMethod = 'accessToken' | 'oAuth2';
 
 export const AUTHENTICATION_CREDENTIAL: Record<AuthenticationMethod, string> = {
-	accessToken: TOKEN_CREDENTIAL,
-	oAuth2: OAUTH2_CREDENTIAL,
+	accessToken: TOKEN_CREDENTIAL_TYPE,
+	oAuth2: PKCE_CREDENTIAL_TYPE,
 };
 
 export const credentialsDescription: INodeCredentialDescription[] = [
 	{
-		name: TOKEN_CREDENTIAL,
+		name: TOKEN_CREDENTIAL_TYPE,
 		required: true,
 		displayOptions: { show: { authentication: ['accessToken'] } },
 	},
 	{
-		name: OAUTH2_CREDENTIAL,
+		name: PKCE_CREDENTIAL_TYPE,
 		required: true,
 		displayOptions: { show: { authentication: ['oAuth2'] } },
 	},
