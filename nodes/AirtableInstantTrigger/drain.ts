@@ -126,3 +126,8 @@ export async function drainWebhook(request: DrainRequest): Promise<DrainResult> 
 		return { items, fromCursor, cursor, payloadCount: drained.length, capped: drained.length >= maxPayloads, error };
 	});
 }
+
+/** For tests: forget every remembered cursor. */
+export function forgetAllCursors(): void {
+	newestCursors.clear();
+}

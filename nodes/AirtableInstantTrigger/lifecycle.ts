@@ -6,7 +6,7 @@ import type { WebhookInfo, WebhookSpecification } from '../client/types';
 import type { WebhooksHandle } from '../client/webhooks';
 import { credentialTypeOf, getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
-import { OAUTH2_CREDENTIAL_TYPE } from '../shared/properties';
+import { PKCE_CREDENTIAL_TYPE } from '../shared/properties';
 import { newestCursor, rememberCursor } from './drain';
 import {
 	readSettings,
@@ -146,7 +146,7 @@ export async function registerWebhook(request: RegisterRequest): Promise<Webhook
 }
 
 export function webhookLimitFor(ctx: Parameters<typeof credentialTypeOf>[0]): number {
-	return credentialTypeOf(ctx) === OAUTH2_CREDENTIAL_TYPE ? WEBHOOKS_PER_BASE_PER_OAUTH_INTEGRATION : WEBHOOKS_PER_BASE;
+	return credentialTypeOf(ctx) === PKCE_CREDENTIAL_TYPE ? WEBHOOKS_PER_BASE_PER_OAUTH_INTEGRATION : WEBHOOKS_PER_BASE;
 }
 
 function notificationUrlOf(ctx: IHookFunctions): string {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetCursor, newestCursor } from './drain';
+import { forgetAllCursors, forgetCursor, newestCursor } from './drain';
 
 /** A webhook replaced while it still held undelivered payloads; keep-alive drains, then deletes it. */
 export interface RetiredWebhook {
@@ -166,4 +166,12 @@ export function adoptState(state: WebhookState, key?: string): void {
 	const known = statesById.get(state.webhookId);
 	if (!known || known.createdAt < state.createdAt) statesById.set(state.webhookId, copy(state));
 	if (key && !currentByNode.has(key)) currentByNode.set(key, state.webhookId);
+}
+
+/** For tests: forget every webhook, node and cursor this process remembers. */
+export function forgetAllWebhooks(): void {
+	statesById.clear();
+	currentByNode.clear();
+	backlog.clear();
+	forgetAllCursors();
 }
