@@ -1,0 +1,282 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=write,read,resync,multi,trigger] [-- --rtt=200,100]`
+ *
+ * Every variant gets a fresh in-process emulator with Airtable's real limits (5 req/s per
+ * base, 50 per token, 30 s lock-out) and runs in its own Node process. Results go to
+ * test/bench/results/latest.json and latest.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { baseId, benchBase, machine, pct, round, runChild, say, seedRecords, type MachineInfo } from './common';
+import { emulator, observe, type Rtt } from './emulator';
+import { markdown } from './report';
+import { resyncBench } from './resync';
+import { triggerBench } from './trigger';
+import type { Job, ReadImpl, WorkerResult, WriteImpl } from './worker';
+
+export interface Options {
+	quick: boolean;
+	only: Set<string>;
+	rtt: Rtt;
+}
+
+function parseArgs(argv: string[]): Options {
+	const quick = argv.includes('--quick');
+	const onlyArg = argv.find((a) => a.startsWith('--only='));
+	const rttArg = argv.find((a) => a.startsWith('--rtt='));
+	const [latencyMs, latencyJitterMs] = (rttArg ? rttArg.slice(6) : '200,100').split(',').map(Number);
+	return {
+		quick,
+		only: new Set(onlyArg ? onlyArg.slice(7).split(',') : ['write', 'read', 'resync', 'multi', 'trigger']),
+		rtt: { latencyMs: latencyMs || 0, latencyJitterMs: latencyJitterMs || 0 },
+	};
+}
+
+export interface WriteRow {
+	op: 'create' | 'upsert';
+	records: number;
+	client: string;
+	completed: boolean;
+	note?: string;
+	wallS: number;
+	requests: number;
+	rateLimited: number;
+	/** ideal (= successful requests / 5 per s) divided by wall time. */
+	paceOfCeiling: number;
+	rows: number;
+	duplicates: number;
+}
+
+const CLIENT_NAMES: Record<WriteImpl, string> = {
+	ours: 'n8n-nodes-airtable-sync client',
+	'ajs-seq': 'airtable.js, sequential',
+	'ajs-par': 'airtable.js, parallel (chunks of 10)',
+};
+
+async function writeVariant(op: 'create' | 'upsert', count: number, impl: WriteImpl, capMs: number, rtt: Rtt): Promise<WriteRow> {
+	const id = baseId(1);
+	// Upserts meet a table holding half of the keys already: half updates, half creates.
+	const existing = op === 'upsert' ? Math.floor(count / 2) : 0;
+	const emu = await emulator([benchBase(id, seedRecords(existing))], rtt);
+	try {
+		const job: Job = { kind: 'write', impl, op, url: emu.url, baseId: id, count, generation: 1 };
+		const outcome = await runChild<WorkerResult>(job, capMs);
+		const seen = observe(emu, [id]);
+		const completed = !outcome.timedOut && outcome.result?.ok === true;
+		const wallMs = completed ? (outcome.result?.wallMs ?? outcome.wallMs) : capMs;
+		const ideal = (seen.ok / 5) * 1000;
+		const note = outcome.timedOut
+			? `stopped at the ${capMs / 1000} s cap with ${seen.writeRecords} of ${count} records written (${seen.ok} of ${Math.ceil(count / 10)} requests answered 2xx)`
+			: outcome.result?.ok === false
+				? `failed: ${outcome.result.error}`
+				: undefined;
+		const row: WriteRow = {
+			op,
+			records: count,
+			client: CLIENT_NAMES[impl],
+			completed,
+			...(note ? { note } : {}),
+			wallS: round(wallMs / 1000),
+			requests: seen.requests,
+			rateLimited: seen.rateLimited,
+			paceOfCeiling: round(ideal / wallMs, 4),
+			rows: seen.rows,
+			duplicates: seen.rows - seen.distinctKeys,
+		};
+		say(
+			`  ${op} ${count} ${row.client}: ${row.wallS} s, ${row.requests} requests, ${row.rateLimited} × 429, ` +
+				`pace ${pct(row.paceOfCeiling)} of the ceiling${note ? ` — ${note}` : ''}`,
+		);
+		return row;
+	} finally {
+		await emu.close();
+	}
+}
+
+async function writeBench(options: Options): Promise<WriteRow[]> {
+	say('Write: create / upsert, ours vs airtable.js');
+	const sizes = options.quick ? [100] : [300, 3000];
+	const rows: WriteRow[] = [];
+	for (const count of sizes) {
+		for (const op of ['create', 'upsert'] as const) {
+			for (const impl of ['ours', 'ajs-seq', 'ajs-par'] as WriteImpl[]) {
+				// Ours and sequential airtable.js finish; parallel airtable.js is capped (it meets the lock-out).
+				const ideal = (count / 10 / 5) * 1000;
+				const cap = impl === 'ajs-par' ? Math.max(options.quick ? 35_000 : 75_000, ideal * 1.25) : ideal * 4 + 120_000;
+				rows.push(await writeVariant(op, count, impl, cap, options.rtt));
+			}
+		}
+	}
+	return rows;
+}
+
+export interface ReadRow {
+	records: number;
+	client: string;
+	rtt: string;
+	wallS: number;
+	idealS: number;
+	paceOfIdeal: number;
+	requests: number;
+	rateLimited: number;
+	peakHeapMiB: number;
+	completed: boolean;
+	note?: string;
+}
+
+const READ_NAMES: Record<ReadImpl, string> = {
+	'ours-stream': 'ours, `for await` (stream)',
+	'ours-all': 'ours, `.all()`',
+	'ajs-all': 'airtable.js, `.all()`',
+	'ajs-eachPage': 'airtable.js, `eachPage`',
+};
+
+async function readVariant(count: number, impl: ReadImpl, rtt: Rtt, capMs: number): Promise<ReadRow> {
+	const id = baseId(1);
+	const emu = await emulator([benchBase(id, seedRecords(count))], rtt);
+	try {
+		const outcome = await runChild<WorkerResult>({ kind: 'read', impl, url: emu.url, baseId: id } satisfies Job, capMs, ['--expose-gc']);
+		const seen = observe(emu, [id]);
+		const completed = !outcome.timedOut && outcome.result?.ok === true && outcome.result.records === count;
+		const wallMs = completed ? (outcome.result?.wallMs ?? capMs) : capMs;
+		const idealMs = (Math.ceil(count / 100) / 5) * 1000;
+		const note = outcome.timedOut ? `stopped at the ${capMs / 1000} s cap` : !completed ? `failed: ${outcome.result?.error ?? outcome.stderr}` : undefined;
+		const row: ReadRow = {
+			records: count,
+			client: READ_NAMES[impl],
+			rtt: rtt.latencyMs || rtt.latencyJitterMs ? `${rtt.latencyMs}–${rtt.latencyMs + rtt.latencyJitterMs} ms` : 'none (localhost)',
+			wallS: round(wallMs / 1000),
+			idealS: round(idealMs / 1000),
+			paceOfIdeal: round(idealMs / wallMs, 4),
+			requests: seen.requests,
+			rateLimited: seen.rateLimited,
+			peakHeapMiB: round(outcome.result?.peakHeapMiB ?? NaN, 1),
+			completed,
+			...(note ? { note } : {}),
+		};
+		say(
+			`  list ${count} ${row.client} (RTT ${row.rtt}): ${row.wallS} s vs ideal ${row.idealS} s (${pct(row.paceOfIdeal)}), ` +
+				`${row.requests} requests, ${row.rateLimited} × 429, peak heap +${row.peakHeapMiB} MiB${note ? ` — ${note}` : ''}`,
+		);
+		return row;
+	} finally {
+		await emu.close();
+	}
+}
+
+async function readBench(options: Options): Promise<ReadRow[]> {
+	say('Read: list every record, ours vs airtable.js');
+	const count = options.quick ? 1000 : 10_000;
+	const rows: ReadRow[] = [];
+	const cap = options.quick ? 30_000 : 90_000;
+	for (const impl of ['ours-stream', 'ours-all', 'ajs-all', 'ajs-eachPage'] as ReadImpl[]) {
+		rows.push(await readVariant(count, impl, options.rtt, cap));
+	}
+	// Without network time the listing is bound by the 5 req/s limit alone.
+	rows.push(await readVariant(count, 'ours-stream', { latencyMs: 0, latencyJitterMs: 0 }, cap));
+	return rows;
+}
+
+export interface MultiRow {
+	bases: number;
+	recordsPerBase: number;
+	wallS: number;
+	requests: number;
+	requestsPerSecond: number;
+	/** Expected aggregate: min(5 × N, 50) requests per second. */
+	ceilingPerSecond: number;
+	paceOfCeiling: number;
+	rateLimited: number;
+}
+
+async function multiBench(options: Options): Promise<MultiRow[]> {
+	say('Several bases at once (one token): aggregate pace up to the 50 req/s token cap');
+	const perBase = options.quick ? 100 : 500;
+	const rows: MultiRow[] = [];
+	for (const n of options.quick ? [1, 5, 12] : [1, 2, 5, 10, 12]) {
+		const ids = Array.from({ length: n }, (_, i) => baseId(i + 1));
+		const emu = await emulator(ids.map((id) => benchBase(id)), options.rtt);
+		try {
+			const outcome = await runChild<WorkerResult>({ kind: 'multi', url: emu.url, baseIds: ids, count: perBase } satisfies Job, 600_000);
+			const seen = observe(emu, ids);
+			const wallMs = outcome.result?.wallMs ?? outcome.wallMs;
+			const ceiling = Math.min(5 * n, 50);
+			const rps = seen.ok / (wallMs / 1000);
+			const row: MultiRow = {
+				bases: n,
+				recordsPerBase: perBase,
+				wallS: round(wallMs / 1000),
+				requests: seen.requests,
+				requestsPerSecond: round(rps, 1),
+				ceilingPerSecond: ceiling,
+				paceOfCeiling: round(rps / ceiling, 4),
+				rateLimited: seen.rateLimited,
+			};
+			if (!outcome.result?.ok || seen.rows !== perBase * n) say(`  !! ${n} bases: ${outcome.result?.error ?? outcome.stderr} rows=${seen.rows}`);
+			say(`  ${n} base(s) × ${perBase}: ${row.wallS} s, ${row.requestsPerSecond} req/s of ${ceiling} (${pct(row.paceOfCeiling)}), ${row.rateLimited} × 429`);
+			rows.push(row);
+		} finally {
+			await emu.close();
+		}
+	}
+	return rows;
+}
+
+export interface BenchResults {
+	kind: 'bench';
+	startedAt: string;
+	finishedAt: string;
+	durationS: number;
+	quick: boolean;
+	rtt: Rtt;
+	machine: MachineInfo;
+	machineAfter: MachineInfo;
+	command: string;
+	write?: WriteRow[];
+	read?: ReadRow[];
+	resync?: Awaited<ReturnType<typeof resyncBench>>;
+	multi?: MultiRow[];
+	trigger?: Awaited<ReturnType<typeof triggerBench>>;
+}
+
+async function main(): Promise<void> {
+	const options = parseArgs(process.argv.slice(2));
+	const started = new Date();
+	const info = machine();
+	say(`Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, ${info.platform}; load ${info.loadAverage.join(' ')}`);
+	say(`Node ${info.node}; n8n-nodes-airtable-sync ${info.packageVersion}; airtable.js ${info.airtableJsVersion}`);
+	say(`Emulator limits: 5 req/s per base, 50 req/s per token, 30 s lock-out; simulated RTT ${options.rtt.latencyMs}–${options.rtt.latencyMs + options.rtt.latencyJitterMs} ms${options.quick ? '; QUICK sizes' : ''}`);
+	const results: BenchResults = {
+		kind: 'bench',
+		startedAt: started.toISOString(),
+		finishedAt: '',
+		durationS: 0,
+		quick: options.quick,
+		rtt: options.rtt,
+		machine: info,
+		machineAfter: info,
+		command: `npm run bench${options.quick ? ' -- --quick' : ''}`,
+	};
+	if (options.only.has('write')) results.write = await writeBench(options);
+	if (options.only.has('read')) results.read = await readBench(options);
+	if (options.only.has('resync')) results.resync = await resyncBench(options);
+	if (options.only.has('multi')) results.multi = await multiBench(options);
+	if (options.only.has('trigger')) results.trigger = await triggerBench(options);
+	results.finishedAt = new Date().toISOString();
+	results.durationS = round((Date.now() - started.getTime()) / 1000, 1);
+	results.machineAfter = machine();
+	const dir = path.resolve(__dirname, '../../../../test/bench/results');
+	mkdirSync(dir, { recursive: true });
+	// Quick runs never overwrite the committed figures (*.tmp is git-ignored).
+	const [json, md] = options.quick || options.only.size < 5 ? ['quick.json.tmp', 'quick.md.tmp'] : ['latest.json', 'latest.md'];
+	writeFileSync(path.join(dir, json), `${JSON.stringify(results, null, 2)}\n`);
+	const text = markdown(results);
+	writeFileSync(path.join(dir, md), text);
+	say('');
+	say(text);
+	say(`Written: test/bench/results/${json} and ${md} (${results.durationS} s)`);
+	process.exit(0);
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,107 @@
+/** Markdown for the README from a bench results file. */
+import type { BenchResults } from './bench';
+
+function pct(ratio: number): string {
+	return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(1)} %` : '–';
+}
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+	const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function markdown(r: BenchResults): string {
+	const m = r.machine;
+	const out: string[] = [];
+	out.push(`### Benchmarks${r.quick ? ' (quick sizes)' : ''}`);
+	out.push('');
+	out.push(
+		`Reproduce: \`${r.command}\` — ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.durationS} s. ` +
+			`${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node}; n8n-nodes-airtable-sync ${m.packageVersion}; airtable.js ${m.airtableJsVersion}. ` +
+			`Load average before/after: ${m.loadAverage[0]} / ${r.machineAfter.loadAverage[0]} (other work shared the machine; the figures are bound by the rate limit, not the CPU).`,
+	);
+	out.push('');
+	out.push(
+		`Local emulator with Airtable's limits: 5 req/s per base, 50 req/s per token, 30 s lock-out after a 429. ` +
+			`Simulated round trip per request: ${r.rtt.latencyMs}–${r.rtt.latencyMs + r.rtt.latencyJitterMs} ms (added after the limiter admits the request). ` +
+			'Every variant runs against a fresh emulator in its own Node process.',
+	);
+	if (r.write) {
+		out.push('');
+		out.push('**Write** (pace = ideal ÷ wall time, ideal = successful requests ÷ 5 per second; target for ours ≥ 95 %, zero 429s)');
+		out.push('');
+		out.push(
+			table(
+				['Operation', 'Records', 'Client', 'Wall time', 'Requests', '429s', 'Pace of ceiling', 'Rows / duplicates'],
+				r.write.map((w) => [
+					w.op,
+					w.records.toLocaleString('en-US'),
+					w.client,
+					w.completed ? `${w.wallS} s` : `> ${w.wallS} s (${w.note ?? 'did not finish'})`,
+					w.requests,
+					w.rateLimited,
+					pct(w.paceOfCeiling),
+					`${w.rows} / ${w.duplicates}`,
+				]),
+			),
+		);
+	}
+	if (r.read) {
+		out.push('');
+		out.push('**Read** (list every record; ideal = pages ÷ 5 per second; heap = peak above a post-GC baseline, each variant in its own process)');
+		out.push('');
+		out.push(
+			table(
+				['Records', 'Client / API', 'RTT', 'Wall time', 'Ideal', 'Of ideal', 'Requests', '429s', 'Peak heap'],
+				r.read.map((x) => [
+					x.records.toLocaleString('en-US'),
+					x.client,
+					x.rtt,
+					x.completed ? `${x.wallS} s` : `> ${x.wallS} s (${x.note ?? 'did not finish'})`,
+					`${x.idealS} s`,
+					pct(x.paceOfIdeal),
+					x.requests,
+					x.rateLimited,
+					`${x.peakHeapMiB} MiB`,
+				]),
+			),
+		);
+	}
+	if (r.resync) {
+		const s = r.resync;
+		out.push('');
+		out.push(`**Re-sync** (${s.how}; target ≤ 0.01 write requests per record)`);
+		out.push('');
+		out.push(
+			table(
+				['Records', 'Changed', 'Write requests', 'Write requests / record', 'Total requests', 'Wall time', '429s', 'Unchanged items reported'],
+				s.rows.map((x) => [x.records, x.changed, x.writeRequests, x.writeRequestsPerRecord, x.totalRequests, `${x.wallS} s`, x.rateLimited, x.unchangedReported]),
+			),
+		);
+	}
+	if (r.multi) {
+		out.push('');
+		out.push('**Several bases in parallel** (one token; ceiling = min(5 × bases, 50) req/s)');
+		out.push('');
+		out.push(
+			table(
+				['Bases', 'Records per base', 'Wall time', 'Requests', 'Aggregate req/s', 'Ceiling', 'Pace of ceiling', '429s'],
+				r.multi.map((x) => [x.bases, x.recordsPerBase, `${x.wallS} s`, x.requests, x.requestsPerSecond, x.ceilingPerSecond, pct(x.paceOfCeiling), x.rateLimited]),
+			),
+		);
+	}
+	if (r.trigger) {
+		const t = r.trigger;
+		out.push('');
+		out.push(`**Trigger** (${t.how})`);
+		out.push('');
+		out.push(
+			table(
+				['Scenario', 'Changes', 'Delivered', 'Duplicates', 'In order', 'p50', 'p95', 'Drain time', 'Requests'],
+				t.rows.map((x) => [x.scenario, x.changes, x.delivered, x.duplicates, x.inOrder ? 'yes' : 'NO', x.p50Ms === undefined ? '–' : `${x.p50Ms} ms`, x.p95Ms === undefined ? '–' : `${x.p95Ms} ms`, x.drainS === undefined ? '–' : `${x.drainS} s`, x.requests]),
+			),
+		);
+	}
+	out.push('');
+	return out.join('\n');
+}

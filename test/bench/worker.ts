@@ -1,0 +1,176 @@
+/**
+ * One measured variant, run in its own Node process by common.runChild(). The job comes as
+ * JSON in argv[2]; the result goes to stdout as one JSON line. Requests, 429s and records
+ * landed are counted by the parent from the emulator, never trusted from here.
+ */
+import Airtable from 'airtable';
+
+import { AirtableClient } from '../../nodes/client/AirtableClient';
+import { items, MERGE_FIELD, TABLE, TOKEN, type BenchFields } from './common';
+
+export type WriteImpl = 'ours' | 'ajs-seq' | 'ajs-par';
+export type ReadImpl = 'ours-stream' | 'ours-all' | 'ajs-all' | 'ajs-eachPage';
+
+export type Job =
+	| { kind: 'write'; impl: WriteImpl; op: 'create' | 'upsert'; url: string; baseId: string; count: number; generation?: number }
+	| { kind: 'read'; impl: ReadImpl; url: string; baseId: string }
+	| { kind: 'multi'; url: string; baseIds: string[]; count: number };
+
+export interface WorkerResult {
+	ok: boolean;
+	error?: string;
+	wallMs: number;
+	records?: number;
+	/** Our client's own counters (ours only). */
+	clientStats?: { requests: number; retries: number; rateLimited: number; throttledMs: number };
+	/** Heap, in MiB above the baseline taken after a forced GC (read jobs). */
+	peakHeapMiB?: number;
+	baselineHeapMiB?: number;
+	perBaseWallMs?: number[];
+}
+
+function emit(result: WorkerResult): void {
+	process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function ajsTable(url: string, baseId: string) {
+	// requestTimeout: 5 min like its default; no other option exists to tame its retries.
+	const airtable = new Airtable({ apiKey: TOKEN, endpointUrl: url });
+	return airtable.base(baseId).table(TABLE);
+}
+
+function chunk<T>(list: T[], size = 10): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+	return out;
+}
+
+async function ajsWrite(
+	table: ReturnType<typeof ajsTable>,
+	op: 'create' | 'upsert',
+	records: BenchFields[],
+): Promise<void> {
+	const payload = records.map((fields) => ({ fields }));
+	if (op === 'create') await table.create(payload as never);
+	else await table.update(payload as never, { performUpsert: { fieldsToMergeOn: [MERGE_FIELD] } } as never);
+}
+
+async function write(job: Extract<Job, { kind: 'write' }>): Promise<WorkerResult> {
+	const records = items(job.count, job.generation ?? 0);
+	const started = Date.now();
+	if (job.impl === 'ours') {
+		const client = new AirtableClient({ token: TOKEN, baseUrl: job.url });
+		const table = client.base(job.baseId).table(TABLE);
+		if (job.op === 'create') await table.create(records);
+		else await table.upsert(records, { fieldsToMergeOn: [MERGE_FIELD] });
+		return { ok: true, wallMs: Date.now() - started, records: records.length, clientStats: client.stats() };
+	}
+	const table = ajsTable(job.url, job.baseId);
+	const chunks = chunk(records);
+	if (job.impl === 'ajs-seq') {
+		for (const part of chunks) await ajsWrite(table, job.op, part);
+	} else {
+		await Promise.all(chunks.map((part) => ajsWrite(table, job.op, part)));
+	}
+	return { ok: true, wallMs: Date.now() - started, records: records.length };
+}
+
+/** Samples heapUsed every 5 ms and on demand; peak is reported above a post-GC baseline. */
+class HeapProbe {
+	private peak = 0;
+	private readonly timer: NodeJS.Timeout;
+	readonly baseline: number;
+
+	constructor() {
+		const gc = (globalThis as { gc?: () => void }).gc;
+		gc?.();
+		this.baseline = process.memoryUsage().heapUsed;
+		this.timer = setInterval(() => this.sample(), 5);
+	}
+
+	sample(): void {
+		this.peak = Math.max(this.peak, process.memoryUsage().heapUsed);
+	}
+
+	stop(): { peakHeapMiB: number; baselineHeapMiB: number } {
+		clearInterval(this.timer);
+		this.sample();
+		return { peakHeapMiB: (this.peak - this.baseline) / 2 ** 20, baselineHeapMiB: this.baseline / 2 ** 20 };
+	}
+}
+
+async function read(job: Extract<Job, { kind: 'read' }>): Promise<WorkerResult> {
+	const probe = new HeapProbe();
+	const started = Date.now();
+	let count = 0;
+	// Each variant touches every record the same way so the work per record is equal.
+	let checksum = 0;
+	const touch = (fields: Record<string, unknown>) => {
+		count++;
+		checksum += Number(fields.Value ?? 0);
+	};
+	if (job.impl === 'ours-stream' || job.impl === 'ours-all') {
+		const client = new AirtableClient({ token: TOKEN, baseUrl: job.url });
+		const query = client.base(job.baseId).table(TABLE).list();
+		if (job.impl === 'ours-stream') {
+			for await (const record of query) {
+				touch(record.fields);
+				if (count % 100 === 0) probe.sample();
+			}
+		} else {
+			const all = await query.all();
+			probe.sample();
+			for (const record of all) touch(record.fields);
+		}
+		const heap = probe.stop();
+		return { ok: checksum > 0, wallMs: Date.now() - started, records: count, clientStats: client.stats(), ...heap };
+	}
+	const table = ajsTable(job.url, job.baseId);
+	if (job.impl === 'ajs-all') {
+		const all = await table.select({ pageSize: 100 }).all();
+		probe.sample();
+		for (const record of all) touch(record.fields);
+	} else {
+		await table.select({ pageSize: 100 }).eachPage((records, next) => {
+			for (const record of records) touch(record.fields);
+			probe.sample();
+			next();
+		});
+	}
+	const heap = probe.stop();
+	return { ok: checksum > 0, wallMs: Date.now() - started, records: count, ...heap };
+}
+
+async function multi(job: Extract<Job, { kind: 'multi' }>): Promise<WorkerResult> {
+	const client = new AirtableClient({ token: TOKEN, baseUrl: job.url });
+	const started = Date.now();
+	const perBaseWallMs = await Promise.all(
+		job.baseIds.map(async (id) => {
+			await client.base(id).table(TABLE).create(items(job.count));
+			return Date.now() - started;
+		}),
+	);
+	return {
+		ok: true,
+		wallMs: Date.now() - started,
+		records: job.count * job.baseIds.length,
+		clientStats: client.stats(),
+		perBaseWallMs,
+	};
+}
+
+async function main(): Promise<void> {
+	const job = JSON.parse(process.argv[2] ?? '{}') as Job;
+	const started = Date.now();
+	try {
+		if (job.kind === 'write') emit(await write(job));
+		else if (job.kind === 'read') emit(await read(job));
+		else if (job.kind === 'multi') emit(await multi(job));
+		else throw new Error(`Unknown job ${JSON.stringify(job)}`);
+	} catch (error) {
+		emit({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), wallMs: Date.now() - started });
+	}
+	process.exit(0);
+}
+
+void main();
