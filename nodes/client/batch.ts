@@ -1,4 +1,4 @@
-import { AirtableValidationError, validationErrorForItems } from './errors';
+import { AirtableValidationError } from './errors';
 import { CallCancelled } from './request';
 import type { Fields, SettledResult } from './types';
 
@@ -112,7 +112,7 @@ export async function settleChunks<T, R>(
 			chunk.items.forEach((item, position) => {
 				const index = chunk.indexes[position];
 				if (guilty.includes(position)) {
-					results[index] = { ok: false, index, error: validationErrorForItems(error, [index]) };
+					results[index] = { ok: false, index, error: error.withItemIndexes([index]) };
 				} else {
 					rest.items.push(item);
 					rest.indexes.push(index);

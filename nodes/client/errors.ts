@@ -62,8 +62,12 @@ export class AirtableError extends Error {
 	readonly field?: string;
 	readonly code?: string;
 
+	/** What the message was built from, so the error can be re-attributed without parsing text. */
+	private readonly origin!: { summary: string; details: AirtableErrorDetails };
+
 	constructor(kind: AirtableErrorKind, summary: string, details: AirtableErrorDetails = {}) {
 		super(composeMessage(summary, details));
+		Object.defineProperty(this, 'origin', { value: { summary, details }, enumerable: false });
 		this.name = new.target.name;
 		this.kind = kind;
 		this.status = details.status;
@@ -76,6 +80,28 @@ export class AirtableError extends Error {
 		this.itemIndexes = details.itemIndexes;
 		this.field = details.field ?? fieldNamedIn(details.airtableMessage);
 		this.code = details.code;
+	}
+
+	/**
+	 * The same error attributed to other items: bisection narrows a chunk's error to one record,
+	 * and callers that pre-filtered their input map it back to their own item numbers.
+	 * `inMessage: false` keeps the indexes on the error but out of the message, for callers
+	 * that name the item themselves.
+	 */
+	withItemIndexes(itemIndexes: number[], options: { inMessage?: boolean } = {}): this {
+		const details = { ...this.origin.details, itemIndexes };
+		const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+		Object.assign(copy, this, { itemIndexes });
+		Object.defineProperty(copy, 'origin', { value: { summary: this.origin.summary, details }, enumerable: false });
+		const message = composeMessage(this.origin.summary, options.inMessage === false ? { ...details, itemIndexes: undefined } : details);
+		Object.defineProperty(copy, 'message', { value: message, enumerable: false, writable: true, configurable: true });
+		Object.defineProperty(copy, 'stack', {
+			value: `${this.name}: ${message}\n${(this.stack ?? '').split('\n').slice(1).join('\n')}`,
+			enumerable: false,
+			writable: true,
+			configurable: true,
+		});
+		return copy;
 	}
 
 	toJSON(): Record<string, unknown> {
@@ -145,21 +171,6 @@ export class AirtableValidationError extends AirtableError {
 			{ ...details, field },
 		);
 	}
-}
-
-/** The same Airtable rejection, attributed to particular items. */
-export function validationErrorForItems(error: AirtableValidationError, itemIndexes: number[]): AirtableValidationError {
-	return new AirtableValidationError({
-		status: error.status,
-		type: error.type,
-		airtableMessage: error.airtableMessage,
-		field: error.field,
-		operation: error.operation,
-		baseId: error.baseId,
-		table: error.table,
-		retries: error.retries,
-		itemIndexes,
-	});
 }
 
 /**

@@ -6,21 +6,11 @@ import { errorItem, outputItem, toNodeError } from './items';
 
 /**
  * A client error names the indexes of the list it was given; nodes hand the client only the
- * items that passed their own checks, so relabel the error with the n8n item index.
+ * items that passed their own checks, so re-attribute the error to the n8n item (which
+ * toNodeError / errorItem name themselves, hence not in the message).
  */
 export function forItem(error: unknown, itemIndex: number): unknown {
-	if (!(error instanceof AirtableError)) return error;
-	const copy = Object.create(Object.getPrototypeOf(error) as object) as AirtableError;
-	Object.assign(copy, error, { itemIndexes: [itemIndex] });
-	for (const key of ['message', 'stack'] as const) {
-		Object.defineProperty(copy, key, {
-			value: error[key]?.replace(/ \[items? [^\]]*\]/, ''),
-			enumerable: false,
-			writable: true,
-			configurable: true,
-		});
-	}
-	return copy;
+	return error instanceof AirtableError ? error.withItemIndexes([itemIndex], { inMessage: false }) : error;
 }
 
 /**
