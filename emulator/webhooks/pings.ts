@@ -50,7 +50,7 @@ export class PingService {
 	/** Drill: a ping with a wrong MAC (forged) or a spurious valid one, outside the retry logic. */
 	async sendExtra(hook: Webhook, forged: boolean): Promise<PingRecord> {
 		const secret = forged ? randomBytes(32) : hook.macSecret;
-		return this.post(hook, secret, 0, forged, false);
+		return this.post(hook, secret, 0, forged, false, this.pingBody(hook));
 	}
 
 	cancel(webhookId: string): void {
@@ -80,8 +80,10 @@ export class PingService {
 		if (!hook || !hook.notificationUrl || !hook.areNotificationsEnabled || this.closed) return;
 		state.inFlight = true;
 		state.again = false;
-		const sends = [this.post(hook, hook.macSecret, retryNumber, false, false)];
-		if (this.config.duplicate) sends.push(this.post(hook, hook.macSecret, retryNumber, false, true));
+		const body = this.pingBody(hook);
+		const sends = [this.post(hook, hook.macSecret, retryNumber, false, false, body)];
+		// A duplicate is the same delivery again, byte for byte (what an at-least-once receiver sees).
+		if (this.config.duplicate) sends.push(this.post(hook, hook.macSecret, retryNumber, false, true, body));
 		const [result] = await Promise.all(sends);
 		state.inFlight = false;
 		if (this.closed || !this.lookup(webhookId)) return;
@@ -112,9 +114,12 @@ export class PingService {
 		state.timer = setTimeout(() => void this.deliver(webhookId, retryNumber + 1), delay);
 	}
 
-	private post(hook: Webhook, secret: Buffer, retryNumber: number, forged: boolean, duplicate: boolean): Promise<PingRecord> {
-		// Compact JSON with Airtable's key order: receivers that re-serialize still match the MAC.
-		const body = JSON.stringify({ base: { id: hook.baseId }, webhook: { id: hook.id }, timestamp: this.clock.iso() });
+	/** Compact JSON with Airtable's key order: receivers that re-serialize still match the MAC. */
+	private pingBody(hook: Webhook): string {
+		return JSON.stringify({ base: { id: hook.baseId }, webhook: { id: hook.id }, timestamp: this.clock.iso() });
+	}
+
+	private post(hook: Webhook, secret: Buffer, retryNumber: number, forged: boolean, duplicate: boolean, body: string): Promise<PingRecord> {
 		const record: PingRecord = {
 			seq: ++this.seq,
 			webhookId: hook.id,

@@ -3,9 +3,13 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 export const TOKEN = 'pat-demo-emulator-token';
 export const BASE = 'appDemoCrm0000001';
 
+/** Parsed JSON of a response: tests index into it freely, asserting on what they read. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export interface Answer {
 	status: number;
-	body: any;
+	body: Json;
 	text: string;
 	headers: Headers;
 }

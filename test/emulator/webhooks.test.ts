@@ -1,5 +1,5 @@
 import { DEMO_IDS, READONLY_TOKEN } from '../../emulator';
-import { BASE, startHarness, type Harness } from './helpers';
+import { BASE, type Json, startHarness, type Harness } from './helpers';
 
 const DAY = 24 * 60 * 60 * 1000;
 const hooks = `/v0/bases/${BASE}/webhooks`;
@@ -20,7 +20,7 @@ describe('emulator webhooks API', () => {
 		expect(r.status).toBe(200);
 		return r.body as { id: string; macSecretBase64: string; expirationTime: string };
 	};
-	const listHooks = async () => (await h.api(hooks)).body.webhooks as Array<Record<string, any>>;
+	const listHooks = async () => (await h.api(hooks)).body.webhooks as Array<Record<string, Json>>;
 	const payloads = async (id: string, query = '') => (await h.api(`${hooks}/${id}/payloads${query}`)).body;
 
 	it('creates a webhook and lists it in the Airtable shape without the secret', async () => {
@@ -116,7 +116,7 @@ describe('emulator webhooks API', () => {
 		expect(first.payloads).toHaveLength(2);
 		const rest = await payloads(hook.id, '?cursor=3');
 		expect(rest).toMatchObject({ cursor: 6, mightHaveMore: false });
-		expect(rest.payloads.map((p: any) => p.changedTablesById[DEMO_IDS.contacts].changedRecordsById[DEMO_IDS.alan].current.cellValuesByFieldId[DEMO_IDS.contactScore])).toEqual([2, 3, 4]);
+		expect(rest.payloads.map((p: Json) => p.changedTablesById[DEMO_IDS.contacts].changedRecordsById[DEMO_IDS.alan].current.cellValuesByFieldId[DEMO_IDS.contactScore])).toEqual([2, 3, 4]);
 		expect(await payloads(hook.id, '?cursor=6')).toEqual({ cursor: 6, mightHaveMore: false, payloads: [] });
 		expect((await h.api(`${hooks}/${hook.id}/payloads?limit=51`)).status).toBe(422);
 		expect((await h.api(`${hooks}/${hook.id}/payloads?cursor=0`)).status).toBe(422);
@@ -147,7 +147,7 @@ describe('emulator webhooks API', () => {
 		await h.api(`/v0/${BASE}/Contacts/${DEMO_IDS.katherine}`, { method: 'PATCH', body: { fields: { Score: 2 } } });
 		const ps = (await payloads(hook.id)).payloads;
 		expect(ps).toHaveLength(3);
-		const view = (p: any) => p.changedTablesById[DEMO_IDS.contacts].changedViewsById[DEMO_IDS.customersView];
+		const view = (p: Json) => p.changedTablesById[DEMO_IDS.contacts].changedViewsById[DEMO_IDS.customersView];
 		expect(Object.keys(view(ps[0]).createdRecordsById)).toEqual([DEMO_IDS.alan]);
 		expect(Object.keys(view(ps[1]).changedRecordsById)).toEqual([DEMO_IDS.alan]);
 		expect(view(ps[2]).destroyedRecordIds).toEqual([DEMO_IDS.alan]);
