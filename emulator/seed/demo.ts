@@ -5,6 +5,11 @@ export function fixedId(prefix: string, tag: string): string {
 	return prefix + `${tag}00000000000000`.slice(0, 14);
 }
 
+/** Select options with fixed ids too, so webhook payloads ({id, name, color}) are predictable. */
+function choices(prefix: string, names: string[]): Array<{ id: string; name: string }> {
+	return names.map((name) => ({ id: fixedId('sel', prefix + name), name }));
+}
+
 export const DEMO_BASE_ID = 'appDemoCrm0000001';
 export const OTHER_BASE_ID = 'appOtherBase00001';
 export const DEMO_USER = { id: 'usrDemoUser000001', email: 'demo@example.com', name: 'Demo User' };
@@ -58,7 +63,7 @@ export function demoSeed(): SeedBase[] {
 						{ id: id.contactName, name: 'Name', type: 'singleLineText' },
 						{ id: id.contactEmail, name: 'Email', type: 'email' },
 						{ id: id.contactCompany, name: 'Company', type: 'singleLineText' },
-						{ id: id.contactStatus, name: 'Status', type: 'singleSelect', options: { choices: ['Lead', 'Customer', 'Churned'] } },
+						{ id: id.contactStatus, name: 'Status', type: 'singleSelect', options: { choices: choices('C', ['Lead', 'Customer', 'Churned']) } },
 						{ id: id.contactScore, name: 'Score', type: 'number', options: { precision: 0 } },
 						{ id: id.contactNotes, name: 'Notes', type: 'multilineText' },
 						{ id: id.contactLastModified, name: 'Last Modified', type: 'lastModifiedTime' },
@@ -81,7 +86,7 @@ export function demoSeed(): SeedBase[] {
 						{ id: id.orderName, name: 'Order', type: 'singleLineText' },
 						{ id: id.orderContact, name: 'Contact', type: 'multipleRecordLinks', options: { linkedTable: id.contacts, inverseName: 'Orders', inverseId: id.contactOrders } },
 						{ id: id.orderAmount, name: 'Amount', type: 'currency', options: { precision: 2, symbol: '$' } },
-						{ id: id.orderStatus, name: 'Status', type: 'singleSelect', options: { choices: ['New', 'Paid', 'Shipped', 'Cancelled'] } },
+						{ id: id.orderStatus, name: 'Status', type: 'singleSelect', options: { choices: choices('O', ['New', 'Paid', 'Shipped', 'Cancelled']) } },
 						{ id: id.orderDate, name: 'Ordered', type: 'date', options: { dateFormat: { name: 'iso', format: 'YYYY-MM-DD' } } },
 					],
 					views: [{ name: 'All' }, { name: 'Big orders', filterByFormula: '{Amount} >= 100', sort: [{ field: 'Amount', direction: 'desc' }] }],
