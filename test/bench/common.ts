@@ -19,13 +19,17 @@ export function baseId(n: number): string {
 	return `appBench${String(n).padStart(9, '0')}`;
 }
 
-export interface BenchFields {
+export function tableId(base: string): string {
+	return `tbl${base.slice(3)}`;
+}
+
+// A type alias (not an interface) so it is assignable to both Fields and IDataObject.
+export type BenchFields = {
 	Name: string;
 	Key: string;
 	Value: number;
 	Note: string;
-	[field: string]: unknown;
-}
+};
 
 /** Record i of a data set; `generation` changes Value/Note so a re-sync has something to do. */
 export function item(i: number, generation = 0): BenchFields {
@@ -42,7 +46,7 @@ export function benchBase(id: string, records: SeedRecord[] = []): SeedBase {
 		name: `Bench ${id}`,
 		tables: [
 			{
-				id: `tbl${id.slice(3)}`,
+				id: tableId(id),
 				name: TABLE,
 				fields: [
 					{ name: 'Name', type: 'singleLineText' },

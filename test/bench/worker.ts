@@ -6,7 +6,7 @@
 import Airtable from 'airtable';
 
 import { AirtableClient } from '../../nodes/client/AirtableClient';
-import { items, MERGE_FIELD, TABLE, TOKEN, type BenchFields } from './common';
+import { items, MERGE_FIELD, TABLE, tableId, TOKEN, type BenchFields } from './common';
 
 export type WriteImpl = 'ours' | 'ajs-seq' | 'ajs-par';
 export type ReadImpl = 'ours-stream' | 'ours-all' | 'ajs-all' | 'ajs-eachPage';
@@ -14,7 +14,8 @@ export type ReadImpl = 'ours-stream' | 'ours-all' | 'ajs-all' | 'ajs-eachPage';
 export type Job =
 	| { kind: 'write'; impl: WriteImpl; op: 'create' | 'upsert'; url: string; baseId: string; count: number; generation?: number }
 	| { kind: 'read'; impl: ReadImpl; url: string; baseId: string }
-	| { kind: 'multi'; url: string; baseIds: string[]; count: number };
+	| { kind: 'multi'; url: string; baseIds: string[]; count: number }
+	| { kind: 'resync'; url: string; baseId: string; count: number; changed: number };
 
 export interface WorkerResult {
 	ok: boolean;
@@ -27,6 +28,8 @@ export interface WorkerResult {
 	peakHeapMiB?: number;
 	baselineHeapMiB?: number;
 	perBaseWallMs?: number[];
+	/** The Batch Upsert node's summary item (resync jobs). */
+	summary?: Record<string, unknown>;
 }
 
 function emit(result: WorkerResult): void {
@@ -159,6 +162,47 @@ async function multi(job: Extract<Job, { kind: 'multi' }>): Promise<WorkerResult
 	};
 }
 
+/**
+ * Re-sync through the Airtable Batch Upsert node inside n8n-core's engine (the test harness):
+ * the same records again, `changed` of them with a new Value, Skip Unchanged on.
+ */
+async function resync(job: Extract<Job, { kind: 'resync' }>): Promise<WorkerResult> {
+	const [{ runNode, jsonItems }, { AirtableBatchUpsert }] = await Promise.all([
+		import('../nodes/harness/run-node'),
+		import('../../nodes/AirtableBatchUpsert/AirtableBatchUpsert.node'),
+	]);
+	const column = (id: string, type: 'string' | 'number') => ({
+		id,
+		displayName: id,
+		required: false,
+		defaultMatch: false,
+		display: true,
+		canBeUsedToMatch: true,
+		type,
+	});
+	const input = jsonItems(...items(job.count).map((fields, i) => (i < job.changed ? { ...fields, Value: -1 - i } : fields)));
+	const started = Date.now();
+	const result = await runNode(new AirtableBatchUpsert(), {
+		parameters: {
+			base: { __rl: true, mode: 'id', value: job.baseId },
+			table: { __rl: true, mode: 'id', value: tableId(job.baseId) },
+			columns: {
+				mappingMode: 'defineBelow',
+				value: { Name: '={{ $json.Name }}', Key: '={{ $json.Key }}', Value: '={{ $json.Value }}', Note: '={{ $json.Note }}' },
+				matchingColumns: [MERGE_FIELD],
+				schema: [column('Name', 'string'), column('Key', 'string'), column('Value', 'number'), column('Note', 'string')],
+			},
+			skipUnchanged: true,
+			options: { output: 'summary' },
+		},
+		credentials: { airtableSyncTokenApi: { accessToken: TOKEN, baseUrl: job.url } },
+		input,
+	});
+	const wallMs = Date.now() - started;
+	if (result.error) return { ok: false, error: `${result.error.name}: ${result.error.message}`, wallMs };
+	return { ok: true, wallMs, records: job.count, summary: result.output[0]?.[0]?.json as Record<string, unknown> };
+}
+
 async function main(): Promise<void> {
 	const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 	const started = Date.now();
@@ -166,6 +210,7 @@ async function main(): Promise<void> {
 		if (job.kind === 'write') emit(await write(job));
 		else if (job.kind === 'read') emit(await read(job));
 		else if (job.kind === 'multi') emit(await multi(job));
+		else if (job.kind === 'resync') emit(await resync(job));
 		else throw new Error(`Unknown job ${JSON.stringify(job)}`);
 	} catch (error) {
 		emit({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), wallMs: Date.now() - started });
