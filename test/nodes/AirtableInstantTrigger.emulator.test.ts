@@ -3,8 +3,14 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../emulator';
-import type { EmulatorOptions } from '../../emulator';
+import {
+	DEMO_BASE_ID,
+	DEMO_IDS,
+	DEMO_TOKEN,
+	startEmulator,
+	type EmulatorOptions,
+	type RunningEmulator,
+} from '../../emulator';
 import { AirtableInstantTrigger } from '../../nodes/AirtableInstantTrigger/AirtableInstantTrigger.node';
 import { resetKeepAliveMemory, settleKeepAlive } from '../../nodes/AirtableInstantTrigger/keepAlive';
 import { forgetAllWebhooks } from '../../nodes/AirtableInstantTrigger/state';
