@@ -52,9 +52,12 @@ export interface FaultRequest {
 	path: string;
 	baseId?: string;
 	write: boolean;
+	/** Only faults whose match.path names this request apply (the OAuth endpoints). */
+	explicitOnly?: boolean;
 }
 
 function matches(match: FaultMatch | undefined, req: FaultRequest): boolean {
+	if (req.explicitOnly && !(match?.path && req.path.includes(match.path))) return false;
 	if (!match) return true;
 	if (match.methods && !match.methods.map((m) => m.toUpperCase()).includes(req.method)) return false;
 	if (match.path && !req.path.includes(match.path)) return false;

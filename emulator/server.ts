@@ -123,7 +123,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			}
 			if (url.pathname === '/oauth2/v1/token' && method === 'POST') {
 				call.endpoint = 'oauth.token';
-				return finish(app.oauth.token(apiReq));
+				call.write = true;
+				// Token-rotation drills (e.g. the answer to a refresh is lost) need faults here too.
+				fault = app.faults.decide({ method, path: url.pathname, write: true, explicitOnly: true });
+				if (fault.latencyMs > 0) await delay(fault.latencyMs);
+				if (fault.action === 'status') return finish({ status: fault.status ?? 500, body: FAULT_BODIES[fault.status ?? 500] ?? FAULT_BODIES[500] }, fault.label);
+				if (fault.action === 'dropBefore' || fault.action === 'stall') {
+					finish(undefined, fault.label);
+					req.socket.destroy();
+					return;
+				}
+				const answer = app.oauth.token(apiReq);
+				if (fault.action === 'dropAfter') {
+					finish(undefined, fault.label);
+					req.socket.destroy();
+					return;
+				}
+				return finish(answer, fault.label);
 			}
 			const match = matchRoute(apiRoutes, method, url.pathname);
 			if (!match || match === 'method') return finish({ status: 404, body: { error: 'NOT_FOUND' } });

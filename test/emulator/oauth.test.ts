@@ -77,6 +77,17 @@ describe('emulator OAuth', () => {
 		expect((await token({ grant_type: 'refresh_token', refresh_token: second.body.refresh_token, client_id: 'cid' })).status).toBe(400);
 	});
 
+	it('drill: the answer to a refresh is lost after rotation, so the old refresh token is now spent', async () => {
+		const { code, verifier } = await authorize();
+		const t = (await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: 'cid' })).body;
+		// API-wide faults never touch the OAuth endpoints; ones naming /oauth2/ do.
+		await h.admin('/faults/queue', 'POST', { faults: [{ kind: 'status', status: 500 }, { kind: 'dropAfter', match: { path: '/oauth2/v1/token' } }] });
+		await expect(token({ grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: 'cid' })).rejects.toThrow();
+		const retry = await token({ grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: 'cid' });
+		expect(retry.body.error).toBe('invalid_grant');
+		expect((await h.api('/v0/meta/whoami')).status).toBe(500);
+	});
+
 	it('expires access tokens after their lifetime (401)', async () => {
 		const { code, verifier } = await authorize();
 		const t = (await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: 'cid' })).body;
