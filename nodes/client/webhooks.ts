@@ -119,13 +119,16 @@ export class WebhooksHandle {
 		let drained = 0;
 		while (drained < maxPayloads) {
 			const page = await this.payloads(webhookId, { cursor, limit });
+			// Numbered back from the returned cursor (the last payload is cursor - 1): when older
+			// payloads were purged, Airtable resumes at the oldest kept one, past the request cursor.
+			const first = Math.max(cursor, page.cursor - page.payloads.length);
 			for (const [position, payload] of page.payloads.entries()) {
-				const number = cursor + position;
+				const number = first + position;
 				yield { payload, number, nextCursor: number + 1 };
 				if (++drained >= maxPayloads) return;
 			}
 			if (!page.mightHaveMore || page.payloads.length === 0) return;
-			cursor = Math.max(page.cursor, cursor + page.payloads.length);
+			cursor = Math.max(page.cursor, first + page.payloads.length);
 		}
 	}
 

@@ -100,6 +100,19 @@ describe('drainPayloads', () => {
 		]);
 	});
 
+	it('numbers payloads back from the returned cursor when older ones were purged', async () => {
+		api()
+			.get(`${HOOKS}/achA/payloads`)
+			.query({ cursor: 2, limit: 50 })
+			.reply(200, { cursor: 12, mightHaveMore: false, payloads: [payload(1), payload(2)] });
+		const drained = [];
+		for await (const item of webhooks().drainPayloads('achA', 2)) drained.push(item);
+		expect(drained.map((d) => [d.number, d.nextCursor])).toEqual([
+			[10, 11],
+			[11, 12],
+		]);
+	});
+
 	it('stops on an empty page even when mightHaveMore is set', async () => {
 		let requests = 0;
 		api()
