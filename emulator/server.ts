@@ -123,7 +123,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			}
 			if (url.pathname === '/oauth2/v1/token' && method === 'POST') {
 				call.endpoint = 'oauth.token';
-				call.write = true;
 				// Token-rotation drills (e.g. the answer to a refresh is lost) need faults here too.
 				fault = app.faults.decide({ method, path: url.pathname, write: true, explicitOnly: true });
 				if (fault.latencyMs > 0) await delay(fault.latencyMs);

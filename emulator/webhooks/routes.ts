@@ -66,7 +66,6 @@ function create(req: ApiRequest, call: CallInfo, app: EmulatorApp): ApiResponse 
 		);
 	}
 	const hook = app.webhooks.create(base.id, typeof url === 'string' ? url : null, spec, clientId);
-	call.write = true;
 	return ok({ id: hook.id, macSecretBase64: hook.macSecret.toString('base64'), expirationTime: new Date(hook.expirationTime).toISOString() });
 }
 
