@@ -53,6 +53,8 @@ describe('emulator admin API and observability', () => {
 						{ name: 'Qty', type: 'number' },
 						{ name: 'Kind', type: 'singleSelect', options: { choices: ['A', 'B'] } },
 						{ name: 'Total', type: 'formula', options: { formula: '{Qty} * 2' } },
+						{ name: 'Created', type: 'createdTime' },
+						{ name: 'No', type: 'autoNumber' },
 					],
 					views: [{ name: 'Grid view' }, { name: 'Big', filterByFormula: '{Qty} > 5', sort: [{ field: 'Qty', direction: 'desc' }] }],
 					records: [{ fields: { SKU: 'x-1', Qty: 3, Kind: 'A' } }, { fields: { SKU: 'x-2', Qty: 9, Kind: 'B' } }],
@@ -63,7 +65,9 @@ describe('emulator admin API and observability', () => {
 		const baseId = created.body.id as string;
 		expect(baseId).toMatch(/^app[A-Za-z0-9]{14}$/);
 		const list = await h.api(`/v0/${baseId}/Items?view=Big`, { token: 'pat-all' });
-		expect(list.body.records.map((r: { fields: object }) => r.fields)).toEqual([{ SKU: 'x-2', Qty: 9, Kind: 'B', Total: 18 }]);
+		expect(list.body.records.map((r: { fields: object }) => r.fields)).toEqual([{ SKU: 'x-2', Qty: 9, Kind: 'B', Total: 18, Created: list.body.records[0].createdTime, No: 2 }]);
+		const write = await h.api(`/v0/${baseId}/Items`, { token: 'pat-all', body: { fields: { SKU: 'x-3', Created: '2020-01-01T00:00:00.000Z' } } });
+		expect(write.body.error.message).toBe('Field "Created" cannot accept a value because the field is computed');
 		const exported = (await h.admin(`/bases/${baseId}`)).body as SeedBase;
 		expect(exported.tables[0].id).toMatch(/^tbl/);
 		const again = await startEmulator({ seed: [exported], tokens: [{ token: 't', userId: 'usrX', bases: '*' }], limits: { enabled: false } });
