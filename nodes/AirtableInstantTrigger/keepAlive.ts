@@ -12,6 +12,7 @@ import {
 	currentState,
 	forgetState,
 	hasBacklog,
+	lifecycleBusy,
 	markBacklog,
 	nodeKey,
 	rememberState,
@@ -247,7 +248,7 @@ export async function settleKeepAlive(): Promise<void> {
 
 async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void> {
 	const key = nodeKey(ctx);
-	if (running.has(key)) return;
+	if (running.has(key) || lifecycleBusy(key)) return;
 	const staticData = ctx.getWorkflowStaticData('node');
 	const state = currentState(staticData, key);
 	if (!state) return;

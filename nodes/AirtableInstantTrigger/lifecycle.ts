@@ -18,6 +18,7 @@ import {
 import {
 	clearState,
 	currentState,
+	duringLifecycle,
 	forgetState,
 	markBacklog,
 	nodeKey,
@@ -177,6 +178,10 @@ function wrap(ctx: IHookFunctions, error: unknown): Error {
  */
 export async function checkWebhookExists(ctx: IHookFunctions): Promise<boolean> {
 	const key = productionKey(ctx);
+	return await duringLifecycle(key, async () => await checkStoredWebhook(ctx, key));
+}
+
+async function checkStoredWebhook(ctx: IHookFunctions, key: string | undefined): Promise<boolean> {
 	const state = currentState(ctx.getWorkflowStaticData('node'), key);
 	if (!state) return false;
 	try {
@@ -204,6 +209,10 @@ export async function checkWebhookExists(ctx: IHookFunctions): Promise<boolean> 
 
 export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 	const key = productionKey(ctx);
+	return await duringLifecycle(key, async () => await createAndStore(ctx, key));
+}
+
+async function createAndStore(ctx: IHookFunctions, key: string | undefined): Promise<boolean> {
 	const staticData = ctx.getWorkflowStaticData('node');
 	try {
 		const client = await getAirtableClient(ctx);

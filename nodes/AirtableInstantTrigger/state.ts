@@ -145,6 +145,27 @@ export function stateForPing(staticData: IDataObject, webhookId: string): Webhoo
 	return stored?.webhookId === webhookId ? withNewestCursor(stored) : undefined;
 }
 
+const lifecycleRunning = new Set<string>();
+
+/**
+ * Marks a production node's checkExists/create as running. n8n runs trigger() next to them on
+ * activation, in no set order; the keep-alive timer waits while they run instead of judging a
+ * webhook that is being replaced.
+ */
+export async function duringLifecycle<T>(key: string | undefined, work: () => Promise<T>): Promise<T> {
+	if (!key) return await work();
+	lifecycleRunning.add(key);
+	try {
+		return await work();
+	} finally {
+		lifecycleRunning.delete(key);
+	}
+}
+
+export function lifecycleBusy(key: string): boolean {
+	return lifecycleRunning.has(key);
+}
+
 /** A drain stopped at its cap or failed: the keep-alive timer continues it. */
 export function markBacklog(webhookId: string): void {
 	backlog.add(webhookId);
@@ -173,5 +194,6 @@ export function forgetAllWebhooks(): void {
 	statesById.clear();
 	currentByNode.clear();
 	backlog.clear();
+	lifecycleRunning.clear();
 	forgetAllCursors();
 }

@@ -600,6 +600,54 @@ describe('AirtableInstantTrigger: keep-alive', () => {
 		expect(run.emitted).toHaveLength(1);
 	});
 
+	it('drains a webhook retired at activation, emits its changes, then deletes it', async () => {
+		const staticData = activeStaticData({ retired: [{ webhookId: 'achOld00000000001', cursor: 3 }] });
+		const run = await activate(staticData);
+		const scope = nock(API)
+			.get(`${hooksPath()}/achOld00000000001/payloads`)
+			.query({ cursor: 3, limit: 50 })
+			.reply(200, payloadsReply(3, [created('recLate0000000001', 'Late')]))
+			.get(`/v0/meta/bases/${BASE}/tables`)
+			.reply(200, SCHEMA)
+			.delete(`${hooksPath()}/achOld00000000001`)
+			.reply(200, {})
+			.get(hooksPath())
+			.reply(200, { webhooks: [hookInfo()] });
+		await tick(run);
+		expect(scope.isDone()).toBe(true);
+		expect(json(run.emitted[0]?.[0]).map((item) => item.recordId)).toEqual(['recLate0000000001']);
+		expect(stored(staticData).retired).toEqual([]);
+	});
+
+	it('waits while activation is still creating the webhook', async () => {
+		const run = await activate(activeStaticData({ webhookId: 'achBefore00000001' }));
+		const scope = nock(API)
+			.get(hooksPath())
+			.reply(200, { webhooks: [] })
+			.post(hooksPath())
+			.delay(300)
+			.reply(200, { id: HOOK, macSecretBase64: SECRET, expirationTime: '2030-01-08T00:00:00.000Z' })
+			.get(hooksPath())
+			.reply(200, { webhooks: [hookInfo({ cursorForNextPayload: 9 })] });
+		const creating = callWebhookMethod(new AirtableInstantTrigger(), 'create', {
+			parameters: parameters(),
+			credentials,
+			staticData: {},
+		});
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		await tick(run);
+		await expect(creating).resolves.toMatchObject({ result: true });
+		expect(scope.isDone()).toBe(true);
+		expect(run.emitted).toHaveLength(0);
+
+		// Afterwards the timer looks after the webhook activation created, not the one it started with.
+		const health = nock(API).get(hooksPath()).reply(200, { webhooks: [hookInfo()] });
+		await tick(run);
+		expect(health.isDone()).toBe(true);
+		expect(run.emitted).toHaveLength(0);
+		expect(stored(run.staticData)).toMatchObject({ webhookId: HOOK, cursor: 9 });
+	});
+
 	it('continues a drain a ping left at its cap', async () => {
 		// A ping drains 250 payloads at most; the rest waits for the next tick.
 		const staticData = activeStaticData({ cursor: 1 });
