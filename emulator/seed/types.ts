@@ -16,7 +16,8 @@ export interface SeedField {
 	description?: string;
 	/**
 	 * Type options as in the metadata API, plus seed conveniences: `choices` may be plain names;
-	 * links may give `linkedTable` (name or id) and `inverseName` instead of ids; `recordLinkField`,
+	 * links may give `linkedTable` (name or id), `inverseName` and `inverseId` instead of ids
+	 * (`inverseName: false` = one-way link); `recordLinkField`,
 	 * `fieldInLinkedTable` and `referencedFields` may use names.
 	 */
 	options?: Record<string, unknown>;
