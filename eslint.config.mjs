@@ -3,6 +3,8 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 // n8n's community rules, self-hosted set (`n8n-node cloud-support disable`), on every .ts file.
 // Two deliberate departures:
 export default [
+	// Compiled emulator/bench output and the cached n8n install are not sources.
+	{ ignores: ['build/**', '.cache/**', 'docs/**'] },
 	...configWithoutCloudSupport,
 	// This package ships runtime dependencies on purpose — `bottleneck` for the shared rate
 	// limiter, `luxon` for dates, `ioredis` for limits shared across queue-mode workers — so the

@@ -73,7 +73,7 @@ function withErrorListener(nodeType: INodeType, onError: (error: unknown) => voi
 			return await execute.call(this);
 		} catch (error) {
 			onError(error);
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the engine must get the node's own error, unchanged
+			// The engine must get the node's own error, unchanged.
 			throw error;
 		}
 	};
