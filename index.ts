@@ -52,5 +52,12 @@ export {
 	type FetchExecutorOptions,
 } from './nodes/client/http';
 export { DEFAULT_LIMITS, resetThrottleRegistry, throttleRegistryKeys } from './nodes/client/throttle';
+export {
+	closeSharedLimits,
+	sharedLimitsFromEnv,
+	n8nQueueRedisOptions,
+	resolveSharedLimits,
+	DEFAULT_SHARED_KEY_PREFIX,
+} from './nodes/client/sharedLimits';
 export { MAX_RECORDS_PER_REQUEST } from './nodes/client/batch';
 export { MAX_PAGE_SIZE } from './nodes/client/list';

@@ -3,6 +3,7 @@ import { createFetchExecutor } from './http';
 import { TableHandle } from './records';
 import { RequestRunner } from './request';
 import { BaseSchema, cachedSchema } from './schema';
+import { resolveSharedLimits, sharedLimitStore } from './sharedLimits';
 import { hashIdentity, resolveLimits, Throttle } from './throttle';
 import type {
 	AirtableClientOptions,
@@ -74,7 +75,9 @@ export class AirtableClient {
 		this.schemaTtlMs = options.schemaTtlMs ?? DEFAULT_SCHEMA_TTL_MS;
 		const secrets = [token, options.identity].filter((value): value is string => !!value && value.length >= 8);
 		const redact = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join('[redacted]'), text);
-		this.runner = new RequestRunner(transport, new Throttle(this.identityHash, limits), limits, redact);
+		const shared = resolveSharedLimits(options.sharedLimits);
+		const store = shared ? sharedLimitStore(shared, options.logger) : undefined;
+		this.runner = new RequestRunner(transport, new Throttle(this.identityHash, limits, store), limits, redact);
 	}
 
 	base(baseId: string): BaseHandle {

@@ -2,6 +2,7 @@ import Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
 
 import { AirtableInputError } from './errors';
+import type { SharedLimitStore, SharedWindow } from './sharedLimits';
 import type { ClientLimits, RateWindow } from './types';
 
 export const DEFAULT_LIMITS: ClientLimits = {
@@ -128,16 +129,21 @@ export interface Passage {
 /**
  * Gate for one client: a request needs a slot in its base's limiter (when it targets a base)
  * and in its token's limiter. Slots are always taken base first, token second, so waiting
- * requests can never deadlock.
+ * requests can never deadlock. With a shared store (Redis), the request then also needs a
+ * start in the cross-process windows; while Redis cannot answer, the in-memory slots alone
+ * decide (each process on its own, as without Redis).
  */
 export class Throttle {
 	private readonly tokenLimiter: WindowLimiter;
+	private readonly tokenKey: string;
 
 	constructor(
 		identityHash: string,
 		private readonly limits: ClientLimits,
+		private readonly shared?: SharedLimitStore,
 	) {
-		this.tokenLimiter = limiterFor(`token:${identityHash}`, limits.perToken, limits.windowMarginMs);
+		this.tokenKey = `token:${identityHash}`;
+		this.tokenLimiter = limiterFor(this.tokenKey, limits.perToken, limits.windowMarginMs);
 	}
 
 	private baseLimiter(baseId: string): WindowLimiter {
@@ -151,7 +157,14 @@ export class Throttle {
 			const basePermit = base ? await base.acquire() : undefined;
 			const tokenPermit = await this.tokenLimiter.acquire();
 			// A 429 may have put a hold on the base while this request waited for the token slot.
-			if (base?.isHeld()) {
+			let held = base?.isHeld() === true;
+			let releaseShared: (() => void) | undefined;
+			if (!held && this.shared) {
+				const outcome = await this.passShared(baseId, base);
+				if (outcome === 'held') held = true;
+				else releaseShared = outcome;
+			}
+			if (held) {
 				tokenPermit.release();
 				basePermit?.release();
 				continue;
@@ -165,18 +178,54 @@ export class Throttle {
 				cancel: () => {
 					basePermit?.release();
 					tokenPermit.release();
+					releaseShared?.();
 				},
 			};
 		}
 	}
 
 	/**
+	 * Waits (holding this process's slots, so local order is kept) until every process's
+	 * window has room. 'held' when another process met a 429: the hold is copied onto the local
+	 * limiter so this process's other callers wait without asking Redis.
+	 */
+	private async passShared(
+		baseId: string | undefined,
+		base: WindowLimiter | undefined,
+	): Promise<(() => void) | 'held' | undefined> {
+		const shared = this.shared as SharedLimitStore;
+		const windows: SharedWindow[] = [];
+		const margin = this.limits.windowMarginMs;
+		if (baseId) {
+			const { requests, perMs } = this.limits.perBase;
+			windows.push({ key: `base:${baseId}`, limit: requests, windowMs: perMs + margin });
+		}
+		const { requests, perMs } = this.limits.perToken;
+		windows.push({ key: this.tokenKey, limit: requests, windowMs: perMs + margin });
+		for (;;) {
+			const decision = await shared.acquire(windows);
+			switch (decision.kind) {
+				case 'go':
+					return decision.release;
+				case 'unavailable':
+					return undefined;
+				case 'held':
+					(base && decision.index === 0 ? base : this.tokenLimiter).hold(decision.ms);
+					return 'held';
+				default:
+					await sleep(decision.ms);
+			}
+		}
+	}
+
+	/**
 	 * Airtable locks the caller out for 30 s after a RATE_LIMIT_REACHED 429; every request to
-	 * that base waits, whichever client sent it. Jitter keeps held callers from restarting in
-	 * lock-step with other processes.
+	 * that base waits, whichever client sent it — and, with shared limits, whichever process.
+	 * Jitter keeps held callers from restarting in lock-step with other processes.
 	 */
 	holdAfterRateLimit(baseId: string | undefined): void {
 		const hold = this.limits.rateLimitHoldMs * (1 + Math.random() * 0.1);
 		(baseId ? this.baseLimiter(baseId) : this.tokenLimiter).hold(hold);
+		this.shared?.hold(baseId ? `base:${baseId}` : this.tokenKey, hold);
 	}
 }

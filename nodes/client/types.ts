@@ -4,6 +4,8 @@
  * Pure TypeScript: nothing in nodes/client/ imports n8n.
  */
 
+import type { RedisOptions } from 'ioredis';
+
 /** Cell values as the REST API reads and writes them ("V1" cell format). */
 export type FieldValue = unknown;
 export type Fields = Record<string, FieldValue>;
@@ -94,6 +96,29 @@ export interface AirtableClientOptions {
 	limits?: Partial<ClientLimits>;
 	/** How long a base schema stays cached (process-wide). Default 60000 ms. */
 	schemaTtlMs?: number;
+	/**
+	 * Share the rate limits (and the hold after a 429) with every other process through Redis,
+	 * e.g. n8n queue-mode workers. `false` = never; omitted = from the environment
+	 * (`AIRTABLE_SYNC_REDIS_URL`, `AIRTABLE_SYNC_SHARED_LIMITS`, n8n's `EXECUTIONS_MODE=queue` with
+	 * `QUEUE_BULL_REDIS_*`); see sharedLimits.ts. Off when nothing is configured.
+	 */
+	sharedLimits?: SharedLimitsOptions | false;
+	/** Where the client reports trouble it works around (e.g. Redis unreachable). Default: process.emitWarning. */
+	logger?: ClientLogger;
+}
+
+export interface ClientLogger {
+	warn(message: string): void;
+	info?(message: string): void;
+}
+
+export interface SharedLimitsOptions {
+	/** A `redis://` / `rediss://` URL, or ioredis connection options (host, port, db, username, password, tls…). */
+	redis: string | RedisOptions;
+	/** Longest a Redis command may take before the client falls back to in-memory limits. Default 250 ms. */
+	commandTimeoutMs?: number;
+	/** Prefix of every key. Default `airtable-sync:`. */
+	keyPrefix?: string;
 }
 
 export interface ClientStats {

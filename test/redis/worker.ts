@@ -1,0 +1,82 @@
+/**
+ * One "n8n worker" for the shared-limit tests: its own Node process running the client.
+ * Config comes in WORKER_CONFIG (JSON); it prints JSON lines (ready, warn, info, done) and
+ * starts hammering the base when the parent writes "go" on stdin.
+ */
+import { AirtableClient, closeSharedLimits, type ClientLimits } from '../../index';
+
+export interface WorkerConfig {
+	apiUrl: string;
+	token: string;
+	baseId: string;
+	table: string;
+	/** Shared limits through this Redis; none = in-memory only. */
+	redisUrl?: string;
+	durationMs: number;
+	concurrency: number;
+	limits?: Partial<ClientLimits>;
+}
+
+export type WorkerEvent =
+	| { type: 'ready' }
+	| { type: 'warn' | 'info'; at: number; message: string }
+	| {
+			type: 'done';
+			ok: number;
+			failed: number;
+			okTimes: number[];
+			errors: string[];
+			stats: { requests: number; retries: number; rateLimited: number; throttledMs: number };
+	  };
+
+function emit(event: WorkerEvent): void {
+	process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+async function main(): Promise<void> {
+	const config = JSON.parse(process.env.WORKER_CONFIG ?? '{}') as WorkerConfig;
+	const client = new AirtableClient({
+		token: config.token,
+		baseUrl: config.apiUrl,
+		limits: config.limits,
+		sharedLimits: config.redisUrl ? { redis: config.redisUrl } : false,
+		logger: {
+			warn: (message) => emit({ type: 'warn', at: Date.now(), message }),
+			info: (message) => emit({ type: 'info', at: Date.now(), message }),
+		},
+	});
+	const table = client.base(config.baseId).table(config.table);
+	// A fresh process's first fetch is slow (undici loads lazily): the request reaches the
+	// server ~100 ms after the limiter let it go, more than the window margin. Warm up on an
+	// endpoint outside the base's limit, as a long-running n8n worker would be.
+	await client.whoami();
+	emit({ type: 'ready' });
+	await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+
+	const deadline = Date.now() + config.durationMs;
+	const okTimes: number[] = [];
+	const errors: string[] = [];
+	let failed = 0;
+	const lane = async () => {
+		while (Date.now() < deadline) {
+			try {
+				await table.list({ maxRecords: 1, pageSize: 1 }).all();
+				okTimes.push(Date.now());
+			} catch (error) {
+				failed++;
+				if (errors.length < 5) errors.push(error instanceof Error ? error.message : String(error));
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: config.concurrency }, lane));
+	closeSharedLimits();
+	emit({ type: 'done', ok: okTimes.length, failed, okTimes, errors, stats: client.stats() });
+}
+
+main().then(
+	() => process.stdout.write('', () => process.exit(0)),
+	(error: unknown) => {
+		process.stderr.write(`worker crashed: ${error instanceof Error ? error.stack : String(error)}\n`);
+		process.exit(1);
+	},
+);
