@@ -90,3 +90,80 @@ it('three processes together stay at <= 5 req/s per base with no 429, at >= 90 %
 	expect(measured).toBeLessThanOrEqual(PER_BASE.requests);
 	for (const w of workers) expect(w.warnings()).toEqual([]);
 });
+
+it('one process meets a 429: every process holds until the lock-out is over', async () => {
+	const HOLD = 3000;
+	await emulator(HOLD);
+	const { workers, startedAt } = await runWorkers(
+		WORKERS,
+		workerConfig({ durationMs: 7000, limits: { rateLimitHoldMs: HOLD, maxRateLimitRetries: 5 } }),
+	);
+	// Someone without the limiter (another tool on the same base) trips Airtable's limit.
+	await new Promise((resolve) => setTimeout(resolve, 1500 - (Date.now() - startedAt)));
+	await Promise.all(
+		Array.from({ length: 8 }, () =>
+			fetch(`${emu.url}/v0/${DEMO_BASE_ID}/Contacts?maxRecords=2`, { headers: { Authorization: `Bearer ${DEMO_TOKEN}` } }).then((r) => r.text()),
+		),
+	);
+	const reports = await finish(workers);
+
+	const fromWorkers = baseLog().filter((e) => e.path.includes('maxRecords=1'));
+	const limited = fromWorkers.filter((e) => e.status === 429);
+	expect(limited.length).toBeGreaterThanOrEqual(1);
+	const firstLimited = limited[0].timeMs;
+	// The first 429 put a hold in Redis: no process sent anything until the hold was over...
+	const duringHold = fromWorkers.filter((e) => e.timeMs > firstLimited + 100 && e.timeMs < firstLimited + HOLD - 100);
+	expect(duringHold).toEqual([]);
+	// ...including the processes that never met a 429 themselves.
+	const rateLimited = reports.map((r) => r.stats.rateLimited);
+	process.stdout.write(`429 hold: workers met ${rateLimited.join('/')} 429s; first at +${firstLimited - startedAt} ms\n`);
+	expect(rateLimited.filter((n) => n === 0).length).toBeGreaterThanOrEqual(1);
+	// Only requests already on their way when the first 429 came back met one (one window's worth).
+	expect(limited.length).toBeLessThanOrEqual(PER_BASE.requests);
+	for (const entry of limited) expect(entry.timeMs - firstLimited).toBeLessThan(100);
+	// Afterwards everyone resumed, under the limit, with no further 429.
+	const after = fromWorkers.filter((e) => e.timeMs >= firstLimited + HOLD);
+	expect(after.length).toBeGreaterThan(5);
+	expect(after.every((e) => e.status === 200)).toBe(true);
+	expect(maxInAnyWindow(after.map((e) => e.timeMs), PER_BASE.perMs)).toBeLessThanOrEqual(PER_BASE.requests);
+	for (const report of reports) expect(report.failed).toBe(0);
+});
+
+it('Redis killed mid-run: processes go on in memory with one warning each, then share again when it is back', async () => {
+	await emulator(1000);
+	const { workers, startedAt } = await runWorkers(
+		WORKERS,
+		workerConfig({ durationMs: 9000, limits: { rateLimitHoldMs: 1000, maxRateLimitRetries: 10 } }),
+	);
+	const at = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + ms - Date.now())));
+	await at(2500);
+	const killedAt = Date.now();
+	await redis.kill();
+	await at(5000);
+	await redis.restart();
+	const restartedAt = Date.now();
+	const reports = await finish(workers);
+
+	const log = baseLog();
+	for (const [i, w] of workers.entries()) {
+		// One warning for the outage, raised after the kill; one note when Redis was back.
+		const warnings = w.warnings();
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0].at).toBeGreaterThanOrEqual(killedAt);
+		expect(warnings[0].message).toMatch(/Redis is unavailable/);
+		expect(w.events.some((e) => e.type === 'info' && e.at >= restartedAt)).toBe(true);
+		// Work went on while Redis was gone.
+		expect(reports[i].okTimes.filter((t) => t > killedAt + 200 && t < restartedAt).length).toBeGreaterThan(0);
+		expect(reports[i].failed).toBe(0);
+	}
+	const outage = log.filter((e) => e.timeMs > killedAt && e.timeMs < restartedAt);
+	const shared = log.filter((e) => e.timeMs >= restartedAt + 2500);
+	process.stdout.write(
+		`redis outage: ${outage.length} requests in ${restartedAt - killedAt} ms (max ${maxInAnyWindow(outage.map((e) => e.timeMs), 1000)}/s, ${outage.filter((e) => e.status === 429).length} 429s); ` +
+			`shared again: ${shared.length} requests, max ${maxInAnyWindow(shared.map((e) => e.timeMs), 1000)}/s\n`,
+	);
+	// Shared again: the three processes together are back under the base's limit.
+	expect(shared.length).toBeGreaterThan(10);
+	expect(shared.filter((e) => e.status === 429)).toEqual([]);
+	expect(maxInAnyWindow(shared.map((e) => e.timeMs), PER_BASE.perMs)).toBeLessThanOrEqual(PER_BASE.requests);
+});

@@ -19,7 +19,8 @@ export interface WorkerConfig {
 
 export type WorkerEvent =
 	| { type: 'ready' }
-	| { type: 'warn' | 'info'; at: number; message: string }
+	| { type: 'warn'; at: number; message: string }
+	| { type: 'info'; at: number; message: string }
 	| {
 			type: 'done';
 			ok: number;
