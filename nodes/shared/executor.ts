@@ -131,5 +131,7 @@ export async function getAirtableClient(ctx: AirtableContext): Promise<AirtableC
 	return new AirtableClient({
 		executor: createN8nExecutor(ctx, credentialType, apiUrl),
 		identity: limiterIdentity(ctx, credentialType, data),
+		// Shared limits (queue mode) come from the environment; their warnings go to n8n's log.
+		logger: ctx.logger,
 	});
 }
