@@ -103,6 +103,11 @@ export interface KeepAliveResult {
 	items: IDataObject[];
 	/** A broken webhook could not be replaced (a `webhook.failed` notice is among the items). */
 	failed: boolean;
+	/**
+	 * Airtable failed part-way. Changes drained before that are still in `items`: their cursor
+	 * is already taken, so they must be emitted, not dropped.
+	 */
+	error?: Error;
 }
 
 function lastPingFailed(info: WebhookInfo): boolean {
@@ -154,16 +159,33 @@ async function drainRetired(request: KeepAliveRequest, items: IDataObject[]): Pr
 }
 
 /**
- * One keep-alive pass for the node's webhook (see the comment at the top of this file).
- * Errors from Airtable propagate; the cron tick logs them and tries again next time.
+ * One keep-alive pass for the node's webhook (see the comment at the top of this file). An
+ * Airtable failure ends the pass early and is returned with what was gathered until then.
  */
 export async function runKeepAlive(request: KeepAliveRequest): Promise<KeepAliveResult> {
-	const { client, logger, now } = request;
-	let state: WebhookState = { ...request.state, retired: request.state.retired.map((entry) => ({ ...entry })) };
-	const items: IDataObject[] = [];
-	let failed = false;
+	const progress: KeepAliveResult = {
+		state: { ...request.state, retired: request.state.retired.map((entry) => ({ ...entry })) },
+		items: [],
+		failed: false,
+	};
+	try {
+		await keepAliveSteps(request, progress);
+	} catch (error) {
+		progress.error = error as Error;
+	}
+	return progress;
+}
 
-	if (state.retired.length) state = { ...state, retired: await drainRetired({ ...request, state }, items) };
+async function keepAliveSteps(request: KeepAliveRequest, progress: KeepAliveResult): Promise<void> {
+	const { client, logger, now } = request;
+	const { items } = progress;
+	let state = progress.state;
+	const update = (next: WebhookState) => {
+		state = next;
+		progress.state = next;
+	};
+
+	if (state.retired.length) update({ ...state, retired: await drainRetired({ ...request, state }, items) });
 
 	const hooks = client.base(state.baseId).webhooks;
 	const info = (await hooks.list()).find((hook) => hook.id === state.webhookId);
@@ -178,20 +200,20 @@ export async function runKeepAlive(request: KeepAliveRequest): Promise<KeepAlive
 			logger,
 		});
 		items.push(result.notice);
-		if (result.state) state = result.state;
-		else failed = true;
+		if (result.state) update(result.state);
+		else progress.failed = true;
 	};
 
 	if (!info) {
 		await replace('was deleted or is no longer visible to this credential');
-		return { state, items, failed };
+		return;
 	}
 	if (!info.isHookEnabled) {
 		// Expired or stopped: its payloads stay readable for a while, deliver them first.
 		let errorCode: string | undefined;
 		try {
 			const drained = await drainInto(items, request, state.webhookId, state.cursor);
-			state = { ...state, cursor: drained.cursor };
+			update({ ...state, cursor: drained.cursor });
 			errorCode = drained.errorCode;
 		} catch (error) {
 			logger.warn(`Airtable Instant Trigger: payloads of the stopped webhook ${state.webhookId} are not readable`, {
@@ -199,7 +221,7 @@ export async function runKeepAlive(request: KeepAliveRequest): Promise<KeepAlive
 			});
 		}
 		await replace(errorCode ? describeErrorCode(errorCode) : 'expired or was disabled by Airtable');
-		return { state, items, failed };
+		return;
 	}
 
 	let drainNeeded = hasBacklog(state.webhookId);
@@ -210,18 +232,17 @@ export async function runKeepAlive(request: KeepAliveRequest): Promise<KeepAlive
 		);
 		drainNeeded = true;
 	}
-	state = { ...state, expirationTime: info.expirationTime ?? state.expirationTime };
+	update({ ...state, expirationTime: info.expirationTime ?? state.expirationTime });
 	if (refreshDue(state, now)) {
 		const refreshed = await hooks.refresh(state.webhookId);
-		state = { ...state, expirationTime: refreshed.expirationTime ?? state.expirationTime, expiryLearnedAt: now };
+		update({ ...state, expirationTime: refreshed.expirationTime ?? state.expirationTime, expiryLearnedAt: now });
 	}
 	const cursor = newestCursor(state.webhookId, state.cursor);
 	if (drainNeeded || (info.cursorForNextPayload > cursor && lastPingFailed(info))) {
 		const drained = await drainInto(items, request, state.webhookId, cursor);
-		state = { ...state, cursor: drained.cursor };
+		update({ ...state, cursor: drained.cursor });
 		if (drained.errorCode) await replace(describeErrorCode(drained.errorCode));
 	}
-	return { state, items, failed };
 }
 
 /**
@@ -266,7 +287,12 @@ async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void>
 			now,
 		});
 		lastHealthCheck.set(key, now);
-		if (result.failed) noteFailure(key, now);
+		if (result.error) {
+			ctx.logger.warn('Airtable Instant Trigger: keep-alive could not finish; it tries again later', {
+				error: result.error.message,
+			});
+		}
+		if (result.failed || result.error) noteFailure(key, now);
 		else retryAfter.delete(key);
 		if (result.state.webhookId !== state.webhookId) forgetState(state.webhookId, key);
 		rememberState(result.state, key);

@@ -283,10 +283,10 @@ describe('AirtableInstantTrigger against the emulator', () => {
 	});
 
 	it('keeps a quiet webhook alive past its (shortened) expiry', async () => {
-		await start({ webhookLifetimeMs: 1500 });
+		await start({ webhookLifetimeMs: 2000 });
 		await n8n.activate();
 		const webhookId = n8n.state.webhookId;
-		const until = Date.now() + 4000;
+		const until = Date.now() + 5000;
 		while (Date.now() < until) {
 			await n8n.tick();
 			await sleep(250);
@@ -299,10 +299,11 @@ describe('AirtableInstantTrigger against the emulator', () => {
 	}, 20_000);
 
 	it('replaces a webhook that expired anyway, says so, and keeps working', async () => {
-		await start({ webhookLifetimeMs: 300 });
+		await start({ webhookLifetimeMs: 1500 });
 		await n8n.activate();
 		const oldId = n8n.state.webhookId;
-		await sleep(500);
+		await sleep(1700);
+		expect((await emulatorWebhooks())[0]).toMatchObject({ id: oldId, isHookEnabled: false });
 		await n8n.tick();
 		expect(n8n.executions).toEqual([
 			{
@@ -313,7 +314,6 @@ describe('AirtableInstantTrigger against the emulator', () => {
 		expect(n8n.state.webhookId).not.toBe(oldId);
 		const hooks = await emulatorWebhooks();
 		expect(hooks.map((hook) => hook.id)).toEqual([n8n.state.webhookId]);
-		await n8n.tick();
 		const recordId = await uiCreate('After recreation');
 		await waitFor('the execution', () => n8n.items().some((item) => item.recordId === recordId));
 	}, 20_000);

@@ -619,6 +619,26 @@ describe('AirtableInstantTrigger: keep-alive', () => {
 		expect(stored(staticData).retired).toEqual([]);
 	});
 
+	it('still emits changes it drained when Airtable fails later in the pass', async () => {
+		const staticData = activeStaticData({ retired: [{ webhookId: 'achOld00000000001', cursor: 3 }] });
+		const run = await activate(staticData);
+		nock(API)
+			.get(`${hooksPath()}/achOld00000000001/payloads`)
+			.query(true)
+			.reply(200, payloadsReply(3, [created('recLate0000000001', 'Late')]))
+			.get(`/v0/meta/bases/${BASE}/tables`)
+			.reply(200, SCHEMA)
+			.delete(`${hooksPath()}/achOld00000000001`)
+			.reply(200, {})
+			.get(hooksPath())
+			.reply(403, { error: { type: 'INVALID_PERMISSIONS', message: 'nope' } });
+		await tick(run);
+		expect(json(run.emitted[0]?.[0]).map((item) => item.recordId)).toEqual(['recLate0000000001']);
+		const retry = nock(API).get(hooksPath()).reply(200, { webhooks: [hookInfo()] });
+		await tick(run);
+		expect(retry.isDone()).toBe(false);
+	});
+
 	it('waits while activation is still creating the webhook', async () => {
 		const run = await activate(activeStaticData({ webhookId: 'achBefore00000001' }));
 		const scope = nock(API)
