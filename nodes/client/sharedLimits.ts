@@ -169,6 +169,7 @@ export class SharedLimitStore {
 			maxRetriesPerRequest: 0,
 			autoResendUnfulfilledCommands: false,
 			connectTimeout: 2000,
+			disconnectTimeout: 200,
 			retryStrategy: (times: number) => Math.min(100 * times, RECONNECT_MAX_DELAY_MS),
 		};
 		const redis =
@@ -183,12 +184,16 @@ export class SharedLimitStore {
 			if (!this.closed) this.failed(new Error('connection lost'));
 		});
 		this.redis = redis as ScriptedRedis;
+		// The first requests wait (briefly) for the first connection instead of going in-memory.
 		this.firstConnect = new Promise<void>((resolve) => {
-			const timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
-			redis.once('ready', () => {
+			const settle = () => {
 				clearTimeout(timer);
+				redis.off('ready', settle).off('error', settle).off('close', settle);
 				resolve();
-			});
+			};
+			const timer = setTimeout(settle, FIRST_CONNECT_WAIT_MS);
+			timer.unref();
+			redis.once('ready', settle).once('error', settle).once('close', settle);
 		});
 	}
 
