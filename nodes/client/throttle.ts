@@ -37,31 +37,66 @@ interface Permit {
 	release(): void;
 }
 
+/** Extra margin learned after a 429: a first step, doubling on each further 429, capped. */
+const FIRST_LEARNED_MARGIN_MS = 60;
+const MAX_LEARNED_MARGIN_MS = 250;
+
 /**
  * "At most N request starts inside any window": a bottleneck limiter with N concurrent
  * slots, where each slot stays taken for the window (+ margin) after its request STARTED.
  * So N requests go at once and the next one starts exactly when the oldest start leaves the
  * window — a sliding window, unlike fixed spacing (too slow) or a refilled reservoir (which
  * lets 2N through around a refill).
+ *
+ * Airtable counts arrivals, not our starts; the margin covers the difference. When a 429
+ * shows the margin was too small for this host and network (a loaded machine delays some
+ * sends more than others), the limiter learns a wider one, so one lock-out is not followed
+ * by another: pace drops by a few percent, the 30-second penalty does not repeat.
  */
 export class WindowLimiter {
 	private readonly bottleneck: Bottleneck;
 	private requests: number;
-	private windowMs: number;
+	private perMs: number;
+	private marginMs: number;
+	private learnedMarginMs = 0;
 	private heldUntil = 0;
 
 	constructor(window: RateWindow, marginMs: number) {
 		this.bottleneck = new Bottleneck({ maxConcurrent: window.requests });
 		this.requests = window.requests;
-		this.windowMs = window.perMs + marginMs;
+		this.perMs = window.perMs;
+		this.marginMs = marginMs;
 	}
 
 	configure(window: RateWindow, marginMs: number): void {
-		this.windowMs = window.perMs + marginMs;
+		this.perMs = window.perMs;
+		this.marginMs = marginMs;
 		if (window.requests !== this.requests) {
 			this.requests = window.requests;
 			this.bottleneck.updateSettings({ maxConcurrent: window.requests });
 		}
+	}
+
+	/** How long a start occupies its slot: the window, the configured margin and any learned one. */
+	get windowMs(): number {
+		return this.perMs + this.marginMs + this.learnedMarginMs;
+	}
+
+	get limit(): number {
+		return this.requests;
+	}
+
+	/** A 429 came although this limiter kept its count: widen the margin for later windows. */
+	widenMargin(): void {
+		this.learnedMarginMs = Math.min(
+			MAX_LEARNED_MARGIN_MS,
+			Math.max(FIRST_LEARNED_MARGIN_MS, this.learnedMarginMs * 2),
+		);
+	}
+
+	/** Whether most slots were started within the current window (the limit may be what was hit). */
+	isNearCapacity(): boolean {
+		return this.bottleneck.counts().EXECUTING >= Math.ceil(this.requests * 0.8);
 	}
 
 	/** Blocks every caller of this limiter until the hold ends (a 429 lock-out). */
@@ -195,13 +230,8 @@ export class Throttle {
 	): Promise<(() => void) | 'held' | undefined> {
 		const shared = this.shared as SharedLimitStore;
 		const windows: SharedWindow[] = [];
-		const margin = this.limits.windowMarginMs;
-		if (baseId) {
-			const { requests, perMs } = this.limits.perBase;
-			windows.push({ key: `base:${baseId}`, limit: requests, windowMs: perMs + margin });
-		}
-		const { requests, perMs } = this.limits.perToken;
-		windows.push({ key: this.tokenKey, limit: requests, windowMs: perMs + margin });
+		if (baseId && base) windows.push({ key: `base:${baseId}`, limit: base.limit, windowMs: base.windowMs });
+		windows.push({ key: this.tokenKey, limit: this.tokenLimiter.limit, windowMs: this.tokenLimiter.windowMs });
 		for (;;) {
 			const decision = await shared.acquire(windows);
 			switch (decision.kind) {
@@ -225,7 +255,20 @@ export class Throttle {
 	 */
 	holdAfterRateLimit(baseId: string | undefined): void {
 		const hold = this.limits.rateLimitHoldMs * (1 + Math.random() * 0.1);
-		(baseId ? this.baseLimiter(baseId) : this.tokenLimiter).hold(hold);
-		this.shared?.hold(baseId ? `base:${baseId}` : this.tokenKey, hold);
+		// Airtable's 429 does not say which limit was hit. The token's is the likely one when
+		// its window was nearly full (many bases at once): then every base waits, or each
+		// other base would send one request into the token's lock-out.
+		const tokenToo = !baseId || this.tokenLimiter.isNearCapacity();
+		if (baseId) {
+			const base = this.baseLimiter(baseId);
+			base.hold(hold);
+			base.widenMargin();
+			this.shared?.hold(`base:${baseId}`, hold);
+		}
+		if (tokenToo) {
+			this.tokenLimiter.hold(hold);
+			this.tokenLimiter.widenMargin();
+			this.shared?.hold(this.tokenKey, hold);
+		}
 	}
 }
