@@ -30,10 +30,10 @@ export interface E2eContext {
  * One emulator per test file (the demo base, on a free port) and a token credential in the
  * shared n8n pointing at it. Tests act as "a person in the UI" through the emulator's admin API.
  */
-export async function setupContext(name: string, options: EmulatorOptions = {}): Promise<E2eContext> {
+export async function setupContext(name: string, options: EmulatorOptions = {}, credentialName = `${name} token`): Promise<E2eContext> {
 	const n8n = connectN8n();
 	const emulator = await startEmulator({ seed: 'demo', log: false, ...options });
-	const credential = await n8n.createCredential(`${name} token`, TOKEN_CREDENTIAL, { accessToken: DEMO_TOKEN, baseUrl: emulator.url });
+	const credential = await n8n.createCredential(credentialName, TOKEN_CREDENTIAL, { accessToken: DEMO_TOKEN, baseUrl: emulator.url });
 	const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
 		const response = await fetch(`${emulator.url}/_emulator${path}`, {
 			method,
