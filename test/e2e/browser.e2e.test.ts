@@ -104,7 +104,7 @@ describe('the n8n editor in a headless browser', () => {
 		await page.waitForTimeout(500);
 
 		await page.click('[data-test-id="resource-locator-table"] [data-test-id="rlc-input-container"]', { force: true });
-		await page.waitForFunction(() => document.querySelectorAll('[data-test-id="rlc-item"]').length >= 3);
+		await page.locator('[data-test-id="rlc-item"]').nth(2).waitFor();
 		const tables = await page.locator('[data-test-id="rlc-item"]').allInnerTexts();
 		expect(tables.map((t) => t.trim())).toEqual(expect.arrayContaining(['Contacts', 'Orders', 'feature_flags']));
 		await page.waitForTimeout(800);
