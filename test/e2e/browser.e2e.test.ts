@@ -30,7 +30,7 @@ let workflows: ImportedWorkflow[];
 beforeAll(async () => {
 	if (!existsSync(CHROMIUM)) {
 		// CI runs on a fresh machine: Debian's chromium, as root (.ci/run is root in CI).
-		execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'ignore' });
+		execFileSync('bash', ['-c', 'apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium'], { stdio: 'inherit' });
 	}
 	mkdirSync(SHOTS, { recursive: true });
 	ctx = await setupContext('browser', {}, 'Airtable emulator (demo token)');
