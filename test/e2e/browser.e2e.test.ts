@@ -1,5 +1,4 @@
-import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync } from 'fs';
+import { mkdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { isAbsolute, join } from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,6 +7,7 @@ import { OWNER } from './runtime/n8n';
 import { ROOT } from './runtime/pack';
 import { importDemoWorkflows, withNode, type ImportedWorkflow } from './runtime/workflows';
 import { lastSeq, PKG, requestsSince, setupContext, type E2eContext } from './support/context';
+import { ensureDebianPackage } from '../support/debianPackages';
 
 /*
  * The editor as a user sees it, in headless Debian Chromium (never a downloaded browser):
@@ -28,10 +28,7 @@ let page: Page;
 let workflows: ImportedWorkflow[];
 
 beforeAll(async () => {
-	if (!existsSync(CHROMIUM)) {
-		// CI runs on a fresh machine: Debian's chromium, as root (.ci/run is root in CI).
-		execFileSync('bash', ['-c', 'apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium'], { stdio: 'inherit' });
-	}
+	ensureDebianPackage('chromium', 'chromium', 'the headless-browser check');
 	mkdirSync(SHOTS, { recursive: true });
 	ctx = await setupContext('browser', {}, 'Airtable emulator (demo token)');
 	workflows = await importDemoWorkflows(ctx.n8n, ctx.credential);

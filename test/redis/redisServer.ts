@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
+import { ensureDebianPackage } from '../support/debianPackages';
+
 /** The Debian package's binary unless REDIS_SERVER_BIN says otherwise. */
 const REDIS_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
@@ -15,14 +17,14 @@ export interface RedisServer {
 	stop(): Promise<void>;
 }
 
-/** Fails (never skips) when redis-server is missing: .ci/run installs it. */
+/** Installs Debian's redis-server when missing (as root), else fails (never skips) saying how. */
 export function requireRedisServer(): void {
+	if (!process.env.REDIS_SERVER_BIN) ensureDebianPackage('redis-server', 'redis-server', 'the shared rate-limit tests');
 	const probe = spawnSync(REDIS_BIN, ['--version'], { encoding: 'utf8' });
 	if (probe.error || probe.status !== 0) {
 		throw new Error(
 			`redis-server is required for the shared rate-limit tests but "${REDIS_BIN} --version" failed ` +
-				`(${probe.error?.message ?? probe.stderr}). Install it with: apt-get install -y redis-server ` +
-				'(or point REDIS_SERVER_BIN at a redis-server 7 binary).',
+				`(${probe.error?.message ?? probe.stderr}).`,
 		);
 	}
 }
