@@ -20,6 +20,13 @@ export interface StartOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Default 120 s (first start runs the database migrations). */
 	readyTimeoutMs?: number;
+	/**
+	 * `worker`: a queue-mode worker (`n8n worker`, for the queue-mode e2e test); `port` is then
+	 * its health-check server's, which is what readiness is checked on. Default `start`.
+	 */
+	command?: 'start' | 'worker';
+	/** Extra command-line arguments, e.g. `--concurrency=1` for a worker. */
+	args?: string[];
 }
 
 /** What a test process needs to talk to a running n8n (serializable: globalSetup hands it over). */
@@ -57,9 +64,10 @@ export function tail(file: string, lines = 40): string {
 	}
 }
 
-/** Starts `n8n start` in its own process group and waits until the REST API is ready. */
+/** Starts `n8n start` (or `n8n worker`, see `command`) in its own process group and waits until the REST API is ready. */
 export async function startN8n(options: StartOptions): Promise<{ url: string; port: number; pid: number; logFile: string }> {
 	mkdirSync(options.userFolder, { recursive: true });
+	const command = options.command ?? 'start';
 	const port = options.port ?? (await freePort());
 	const brokerPort = await freePort();
 	const logFile = options.logFile ?? join(options.userFolder, 'n8n.log');
@@ -87,15 +95,22 @@ export async function startN8n(options: StartOptions): Promise<{ url: string; po
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
+		// A worker has no REST API: its health-check server (on `port`) answers /healthz/readiness.
+		...(command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' } : {}),
 		...options.env,
 	});
 	const fd = openSync(logFile, 'a');
-	const pid = spawnGroup(NODE_BIN, [N8N_BIN, 'start'], { cwd: options.userFolder, env, stdio: ['ignore', fd, fd] });
+	const pid = spawnGroup(NODE_BIN, [N8N_BIN, command, ...(options.args ?? [])], { cwd: options.userFolder, env, stdio: ['ignore', fd, fd] });
 	closeSync(fd);
 	stopOnExit(pid);
 	const timeout = options.readyTimeoutMs ?? 120_000;
 	await waitFor('/healthz/readiness', async () => (await fetch(`${url}/healthz/readiness`)).ok, timeout, pid, logFile);
 	return { url, port, pid, logFile };
+}
+
+/** A queue-mode worker (`n8n worker`) sharing the main process's database, Redis and encryption key (all through `env`). */
+export async function startWorker(options: Omit<StartOptions, 'command'>): Promise<{ url: string; port: number; pid: number; logFile: string }> {
+	return await startN8n({ ...options, command: 'worker' });
 }
 
 export async function stopN8n(pid: number): Promise<void> {
