@@ -1,8 +1,9 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -40,14 +41,21 @@ export class AirtableSyncTokenApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
-			},
-		},
-	};
+	/**
+	 * A function, not the declarative `{ type: 'generic' }` form: n8n 2.41 resolves declarative
+	 * auth through its expression sandbox, which exists only inside executions, activation and
+	 * webhook calls. The Instant Trigger's keep-alive timer signs requests outside all of
+	 * those (seen: "No bridge acquired for this context"); a function needs no sandbox.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
+		};
+	}
 
 	test: ICredentialTestRequest = {
 		request: {
