@@ -20,7 +20,7 @@ import {
 	viewScopeProperty,
 	watchFieldsProperty,
 } from './description';
-import { keepAliveCron, keepAliveTick } from './keepAlive';
+import { startKeepAlive } from './keepAlive';
 import { checkWebhookExists, createWebhook, deleteWebhook } from './lifecycle';
 import { handlePing } from './ping';
 import { takeTestItems } from './testMode';
@@ -104,9 +104,7 @@ export class AirtableInstantTrigger implements INodeType {
 				},
 			};
 		}
-		this.helpers.registerCron({ expression: keepAliveCron(this.getNode().id) }, () => {
-			void keepAliveTick(this);
-		});
+		startKeepAlive(this);
 		return {};
 	}
 }

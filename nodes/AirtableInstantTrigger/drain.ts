@@ -89,9 +89,9 @@ async function schemaFor(
 		return schema;
 	} catch (error) {
 		// Without schema.bases:read (or on a hiccup) fields stay keyed by id rather than losing changes.
-		logger?.warn(`Airtable Instant Trigger: could not read the schema of base ${baseId}, fields keep their ids`, {
-			error: (error as Error).message,
-		});
+		logger?.warn(
+			`Airtable Instant Trigger: could not read the schema of base ${baseId} (${(error as Error).message}); fields keep their ids`,
+		);
 		return undefined;
 	}
 }

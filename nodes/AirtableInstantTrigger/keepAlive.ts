@@ -149,9 +149,9 @@ async function drainRetired(request: KeepAliveRequest, items: IDataObject[]): Pr
 			await deleteQuietly(client.base(state.baseId).webhooks, retired.webhookId);
 			forgetCursor(retired.webhookId);
 		} catch (error) {
-			logger.warn(`Airtable Instant Trigger: could not drain the replaced webhook ${retired.webhookId}`, {
-				error: (error as Error).message,
-			});
+			logger.warn(
+				`Airtable Instant Trigger: could not drain the replaced webhook ${retired.webhookId}: ${(error as Error).message}`,
+			);
 			left.push(retired);
 		}
 	}
@@ -216,9 +216,9 @@ async function keepAliveSteps(request: KeepAliveRequest, progress: KeepAliveResu
 			update({ ...state, cursor: drained.cursor });
 			errorCode = drained.errorCode;
 		} catch (error) {
-			logger.warn(`Airtable Instant Trigger: payloads of the stopped webhook ${state.webhookId} are not readable`, {
-				error: (error as Error).message,
-			});
+			logger.warn(
+				`Airtable Instant Trigger: payloads of the stopped webhook ${state.webhookId} are not readable: ${(error as Error).message}`,
+			);
 		}
 		await replace(errorCode ? describeErrorCode(errorCode) : 'expired or was disabled by Airtable');
 		return;
@@ -288,9 +288,7 @@ async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void>
 		});
 		lastHealthCheck.set(key, now);
 		if (result.error) {
-			ctx.logger.warn('Airtable Instant Trigger: keep-alive could not finish; it tries again later', {
-				error: result.error.message,
-			});
+			ctx.logger.warn(`Airtable Instant Trigger: keep-alive could not finish (${result.error.message}); it tries again later`);
 		}
 		if (result.failed || result.error) noteFailure(key, now);
 		else retryAfter.delete(key);
@@ -300,12 +298,26 @@ async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void>
 		if (result.items.length) ctx.emit([result.items.map((json) => ({ json }))]);
 	} catch (error) {
 		noteFailure(key, now);
-		ctx.logger.warn('Airtable Instant Trigger: keep-alive could not reach Airtable; it tries again later', {
-			error: (error as Error).message,
-		});
+		ctx.logger.warn(
+			`Airtable Instant Trigger: keep-alive could not reach Airtable (${(error as Error).message}); it tries again later`,
+		);
 	} finally {
 		running.delete(key);
 	}
+}
+
+/**
+ * Starts the keep-alive for an activated node: a health check on the first tick (the webhook
+ * may have been disabled or broken while the workflow was inactive or n8n was down), then on
+ * the schedule above.
+ */
+export function startKeepAlive(ctx: ITriggerFunctions): void {
+	const key = nodeKey(ctx);
+	lastHealthCheck.delete(key);
+	retryAfter.delete(key);
+	ctx.helpers.registerCron({ expression: keepAliveCron(ctx.getNode().id) }, () => {
+		void keepAliveTick(ctx);
+	});
 }
 
 /** For tests: forget when health checks ran. */

@@ -88,7 +88,15 @@ export interface RegisterRequest {
 }
 
 /**
- * Creates the webhook and returns its state, starting at "now" (`cursorForNextPayload`).
+ * A new webhook numbers its payloads from 1, and every payload it ever has is about a change
+ * made after it was created: starting at 1 is "from now". Reading `cursorForNextPayload`
+ * after creating instead would skip changes made in between (seen in n8n, whose activation
+ * runs in the background while people keep editing).
+ */
+const FIRST_PAYLOAD = 1;
+
+/**
+ * Creates the webhook and returns its state, starting at "now" (FIRST_PAYLOAD).
  * On the way it removes what would otherwise pile up against the per-base cap: the webhook
  * being replaced (unless it expired with payloads still undelivered — then it is retired, so
  * keep-alive can drain it first) and strays of this very node (same notification URL) left by
@@ -129,16 +137,14 @@ export async function registerWebhook(request: RegisterRequest): Promise<Webhook
 	const created = await hooks.create({ notificationUrl, specification }).catch((error: unknown) => {
 		throw looksLikeLimitError(error) ? new WebhookLimitError(baseId, limit, remaining) : error;
 	});
-	const info = (await hooks.list()).find((hook) => hook.id === created.id);
-	const cursor = info?.cursorForNextPayload ?? 1;
 	const now = request.now ?? Date.now();
-	rememberCursor(created.id, cursor);
+	rememberCursor(created.id, FIRST_PAYLOAD);
 	return {
 		webhookId: created.id,
 		baseId,
 		macSecretBase64: created.macSecretBase64,
-		expirationTime: created.expirationTime ?? info?.expirationTime ?? null,
-		cursor,
+		expirationTime: created.expirationTime ?? null,
+		cursor: FIRST_PAYLOAD,
 		notificationUrl,
 		createdAt: now,
 		expiryLearnedAt: now,
@@ -257,9 +263,7 @@ export async function deleteWebhook(ctx: IHookFunctions): Promise<boolean> {
 				await deleteQuietly(hooks, webhookId);
 			} catch (error) {
 				// A webhook left behind is removed by the next activation (same notification URL).
-				ctx.logger.warn(`Airtable Instant Trigger: could not delete webhook ${webhookId}`, {
-					error: (error as Error).message,
-				});
+				ctx.logger.warn(`Airtable Instant Trigger: could not delete webhook ${webhookId}: ${(error as Error).message}`);
 			}
 			forgetState(webhookId, key);
 		}

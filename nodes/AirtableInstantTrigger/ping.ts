@@ -143,8 +143,7 @@ export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookRespon
 	} catch (error) {
 		markBacklog(state.webhookId);
 		ctx.logger.error(
-			`Airtable Instant Trigger: could not fetch the payloads of webhook ${state.webhookId}; the next ping or the keep-alive timer tries again from the same cursor`,
-			{ error: (error as Error).message },
+			`Airtable Instant Trigger: could not fetch the payloads of webhook ${state.webhookId} (${(error as Error).message}); the next ping or the keep-alive timer tries again from the same cursor`,
 		);
 	}
 	if (!items.length) return { noWebhookResponse: true };

@@ -164,7 +164,7 @@ describe('AirtableInstantTrigger: description', () => {
 });
 
 describe('AirtableInstantTrigger: create', () => {
-	it('registers the webhook with the production URL and stores id, secret, expiry and the starting cursor', async () => {
+	it('registers the webhook with the production URL and stores id, secret, expiry and cursor 1 (its first payload)', async () => {
 		let sentBody: IDataObject = {};
 		const scope = nock(API)
 			.get(hooksPath())
@@ -180,9 +180,7 @@ describe('AirtableInstantTrigger: create', () => {
 				sentBody = body;
 				return true;
 			})
-			.reply(200, { id: HOOK, macSecretBase64: SECRET, expirationTime: '2030-01-08T00:00:00.000Z' })
-			.get(hooksPath())
-			.reply(200, { webhooks: [hookInfo({ cursorForNextPayload: 42 })] });
+			.reply(200, { id: HOOK, macSecretBase64: SECRET, expirationTime: '2030-01-08T00:00:00.000Z' });
 		const staticData: IDataObject = {};
 		const result = await callWebhookMethod(new AirtableInstantTrigger(), 'create', {
 			parameters: parameters({ options: { includePreviousValues: true } }),
@@ -205,7 +203,7 @@ describe('AirtableInstantTrigger: create', () => {
 			baseId: BASE,
 			macSecretBase64: SECRET,
 			expirationTime: '2030-01-08T00:00:00.000Z',
-			cursor: 42,
+			cursor: 1,
 			notificationUrl: URL_PROD,
 			retired: [],
 		});
@@ -241,9 +239,7 @@ describe('AirtableInstantTrigger: create', () => {
 			.get(hooksPath())
 			.reply(200, { webhooks: [hookInfo({ isHookEnabled: false, cursorForNextPayload: 8 })] })
 			.post(hooksPath())
-			.reply(200, { id: 'achNew00000000001', macSecretBase64: SECRET, expirationTime: '2030-01-08T00:00:00.000Z' })
-			.get(hooksPath())
-			.reply(200, { webhooks: [hookInfo({ id: 'achNew00000000001', cursorForNextPayload: 1 })] });
+			.reply(200, { id: 'achNew00000000001', macSecretBase64: SECRET, expirationTime: '2030-01-08T00:00:00.000Z' });
 		await callWebhookMethod(new AirtableInstantTrigger(), 'create', { parameters: parameters(), credentials, staticData });
 		expect(scope.isDone()).toBe(true);
 		expect(stored(staticData)).toMatchObject({ webhookId: 'achNew00000000001', retired: [{ webhookId: HOOK, cursor: 5 }] });
@@ -427,9 +423,7 @@ describe('AirtableInstantTrigger: pings', () => {
 			.delete(`${hooksPath()}/${HOOK}`)
 			.reply(200, {})
 			.post(hooksPath())
-			.reply(200, { id: 'achNew00000000001', macSecretBase64: newSecret, expirationTime: '2030-01-01T00:00:00.000Z' })
-			.get(hooksPath())
-			.reply(200, { webhooks: [hookInfo({ id: 'achNew00000000001', cursorForNextPayload: 1 })] });
+			.reply(200, { id: 'achNew00000000001', macSecretBase64: newSecret, expirationTime: '2030-01-01T00:00:00.000Z' });
 		const staticData = activeStaticData();
 		const { response } = await ping(staticData);
 		expect(scope.isDone()).toBe(true);
@@ -551,9 +545,7 @@ describe('AirtableInstantTrigger: keep-alive', () => {
 			.delete(`${hooksPath()}/${HOOK}`)
 			.reply(200, {})
 			.post(hooksPath())
-			.reply(200, { id: 'achNew00000000001', macSecretBase64: newSecret, expirationTime: '2030-01-01T00:00:00.000Z' })
-			.get(hooksPath())
-			.reply(200, { webhooks: [hookInfo({ id: 'achNew00000000001', cursorForNextPayload: 1 })] });
+			.reply(200, { id: 'achNew00000000001', macSecretBase64: newSecret, expirationTime: '2030-01-01T00:00:00.000Z' });
 		await tick(run);
 		expect(scope.isDone()).toBe(true);
 		const items = json(run.emitted[0]?.[0]);
@@ -572,14 +564,12 @@ describe('AirtableInstantTrigger: keep-alive', () => {
 			.get(hooksPath())
 			.reply(200, { webhooks: [] })
 			.post(hooksPath())
-			.reply(200, { id: 'achNew00000000001', macSecretBase64: SECRET, expirationTime: '2030-01-01T00:00:00.000Z' })
-			.get(hooksPath())
-			.reply(200, { webhooks: [hookInfo({ id: 'achNew00000000001', cursorForNextPayload: 4 })] });
+			.reply(200, { id: 'achNew00000000001', macSecretBase64: SECRET, expirationTime: '2030-01-01T00:00:00.000Z' });
 		await tick(run);
 		expect(json(run.emitted[0]?.[0])).toEqual([
 			expect.objectContaining({ event: 'webhook.recreated', previousWebhookId: HOOK, webhookId: 'achNew00000000001' }),
 		]);
-		expect(stored(staticData)).toMatchObject({ webhookId: 'achNew00000000001', cursor: 4 });
+		expect(stored(staticData)).toMatchObject({ webhookId: 'achNew00000000001', cursor: 1 });
 	});
 
 	it('reports a webhook it cannot replace once, then backs off', async () => {
@@ -646,9 +636,7 @@ describe('AirtableInstantTrigger: keep-alive', () => {
 			.reply(200, { webhooks: [] })
 			.post(hooksPath())
 			.delay(300)
-			.reply(200, { id: HOOK, macSecretBase64: SECRET, expirationTime: '2030-01-08T00:00:00.000Z' })
-			.get(hooksPath())
-			.reply(200, { webhooks: [hookInfo({ cursorForNextPayload: 9 })] });
+			.reply(200, { id: HOOK, macSecretBase64: SECRET, expirationTime: '2030-01-08T00:00:00.000Z' });
 		const creating = callWebhookMethod(new AirtableInstantTrigger(), 'create', {
 			parameters: parameters(),
 			credentials,
@@ -665,7 +653,7 @@ describe('AirtableInstantTrigger: keep-alive', () => {
 		await tick(run);
 		expect(health.isDone()).toBe(true);
 		expect(run.emitted).toHaveLength(0);
-		expect(stored(run.staticData)).toMatchObject({ webhookId: HOOK, cursor: 9 });
+		expect(stored(run.staticData)).toMatchObject({ webhookId: HOOK, cursor: 1 });
 	});
 
 	it('continues a drain a ping left at its cap', async () => {
