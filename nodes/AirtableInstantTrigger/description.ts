@@ -4,7 +4,7 @@ import { useFieldIdsOption, viewLocator } from '../shared/properties';
 
 export const setupNotice: INodeProperties = {
 	displayName:
-		'Airtable must be able to reach this n8n instance: set N8N_WEBHOOK_URL (or WEBHOOK_URL) to its public address. The token needs the scopes webhook:manage, data.records:read and schema.bases:read.',
+		'Airtable must be able to reach this n8n instance: set N8N_WEBHOOK_URL (WEBHOOK_URL before n8n 2.x) to its public https address. The token needs the scopes webhook:manage, data.records:read and schema.bases:read.',
 	name: 'setupNotice',
 	type: 'notice',
 	default: '',
