@@ -18,6 +18,12 @@ import { locators, PKG, TOKEN_CREDENTIAL } from './support/context';
  * encryption key — plus its own emulator with Airtable's limits (5 req/s per base, 30 s lockout
  * after a 429). Two workflows write to the same base at once; the emulator's request log must
  * show no 429 and at most 5 requests in any 1-s window, at close to the ceiling's pace.
+ *
+ * SQLite (the file in the user folder all three processes share) is enough here: n8n only
+ * warns that scaling mode is "not officially supported with sqlite". To see the difference by
+ * hand, run with QUEUE_E2E_SHARED_LIMITS=false (passed on as AIRTABLE_SYNC_SHARED_LIMITS): each
+ * worker then keeps its own 5 req/s, the base gets 429s and the run fails (seen: 4 × 429, 6 in
+ * one window, 67 s instead of 5 s because every 429 holds the base for 30 s).
  */
 
 const RECORDS_PER_WORKFLOW = 150;
