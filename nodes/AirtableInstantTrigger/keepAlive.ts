@@ -273,7 +273,7 @@ async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void>
 	const staticData = ctx.getWorkflowStaticData('node');
 	const state = currentState(staticData, key);
 	if (!state) return;
-	adoptState(state, key);
+	adoptState(state, key, key);
 	if (!keepAliveDue(state, key, now)) return;
 	running.add(key);
 	try {
@@ -293,7 +293,7 @@ async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void>
 		if (result.failed || result.error) noteFailure(key, now);
 		else retryAfter.delete(key);
 		if (result.state.webhookId !== state.webhookId) forgetState(state.webhookId, key);
-		rememberState(result.state, key);
+		rememberState(result.state, key, key);
 		writeState(staticData, result.state);
 		if (result.items.length) ctx.emit([result.items.map((json) => ({ json }))]);
 	} catch (error) {

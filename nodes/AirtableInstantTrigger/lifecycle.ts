@@ -206,7 +206,7 @@ async function checkStoredWebhook(ctx: IHookFunctions, key: string | undefined):
 				`Airtable Instant Trigger: Airtable had turned off pings for webhook ${state.webhookId} after failed deliveries; turned them back on`,
 			);
 		}
-		rememberState({ ...state, expirationTime: info.expirationTime ?? state.expirationTime }, key);
+		rememberState({ ...state, expirationTime: info.expirationTime ?? state.expirationTime }, nodeKey(ctx), key);
 		return true;
 	} catch (error) {
 		throw wrap(ctx, error);
@@ -232,7 +232,7 @@ async function createAndStore(ctx: IHookFunctions, key: string | undefined): Pro
 			limit: webhookLimitFor(ctx),
 		});
 		writeState(staticData, state);
-		rememberState(state, key);
+		rememberState(state, nodeKey(ctx), key);
 		return true;
 	} catch (error) {
 		throw wrap(ctx, error);

@@ -90,7 +90,7 @@ async function handleBrokenWebhook(
 	if (next) {
 		forgetState(state.webhookId, key);
 		writeState(staticData, next);
-		rememberState(next, key);
+		rememberState(next, key, key);
 	}
 	return notice;
 }
@@ -110,17 +110,18 @@ function storeCursor(ctx: IWebhookFunctions, key: string | undefined, webhookId:
  * fetched by the next ping or the keep-alive timer within a minute.
  */
 export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const key = ctx.getMode() === 'manual' ? undefined : nodeKey(ctx);
+	const owner = nodeKey(ctx);
+	const key = ctx.getMode() === 'manual' ? undefined : owner;
 	const header = headerValue(ctx);
 	if (!header) return refuse(ctx, 401, 'Missing X-Airtable-Content-MAC header');
 	const body = (ctx.getBodyData() ?? {}) as PingBody;
 	const pingedId = typeof body.webhook?.id === 'string' ? body.webhook.id : undefined;
-	const state = pingedId ? stateForPing(ctx.getWorkflowStaticData('node'), pingedId) : undefined;
+	const state = pingedId ? stateForPing(ctx.getWorkflowStaticData('node'), pingedId, owner) : undefined;
 	const rawBody = await rawBodyOf(ctx);
 	if (!state || !rawBody || !verifyWebhookMac(rawBody, header, state.macSecretBase64)) {
 		return refuse(ctx, 403, 'Invalid X-Airtable-Content-MAC signature');
 	}
-	adoptState(state, key);
+	adoptState(state, owner, key);
 	acknowledge(ctx);
 
 	const settings = readSettings(ctx);

@@ -88,6 +88,8 @@ export function clearState(staticData: IDataObject): void {
  * only — test mode is separate) is kept here, and wins over an older copy of static data.
  */
 const statesById = new Map<string, WebhookState>();
+/** Which node (workflow + node id) each remembered webhook belongs to. */
+const ownerById = new Map<string, string>();
 const currentByNode = new Map<string, string>();
 const backlog = new Set<string>();
 
@@ -104,14 +106,19 @@ function copy(state: WebhookState): WebhookState {
 	return { ...state, retired: state.retired.map((entry) => ({ ...entry })) };
 }
 
-/** Remembers the newest state of a webhook, and for production nodes that it is the node's webhook. */
-export function rememberState(state: WebhookState, key?: string): void {
+/**
+ * Remembers the newest state of a webhook of node `owner`; for production contexts (`key`,
+ * equal to the owner) also that it is the node's current webhook.
+ */
+export function rememberState(state: WebhookState, owner: string, key?: string): void {
 	statesById.set(state.webhookId, copy(state));
+	ownerById.set(state.webhookId, owner);
 	if (key) currentByNode.set(key, state.webhookId);
 }
 
 export function forgetState(webhookId: string, key?: string): void {
 	statesById.delete(webhookId);
+	ownerById.delete(webhookId);
 	backlog.delete(webhookId);
 	forgetCursor(webhookId);
 	if (key && currentByNode.get(key) === webhookId) currentByNode.delete(key);
@@ -137,10 +144,13 @@ export function currentState(staticData: IDataObject, key?: string): WebhookStat
 	return withNewestCursor(stored);
 }
 
-/** The state that can verify a ping from webhook `webhookId`, if this node knows that webhook. */
-export function stateForPing(staticData: IDataObject, webhookId: string): WebhookState | undefined {
+/**
+ * The state that can verify a ping from webhook `webhookId`, if node `owner` knows that
+ * webhook: a genuine ping of another workflow's webhook sent to this URL is not this node's.
+ */
+export function stateForPing(staticData: IDataObject, webhookId: string, owner: string): WebhookState | undefined {
 	const stored = readState(staticData);
-	const known = statesById.get(webhookId);
+	const known = ownerById.get(webhookId) === owner ? statesById.get(webhookId) : undefined;
 	if (known) return withNewestCursor(known, stored);
 	return stored?.webhookId === webhookId ? withNewestCursor(stored) : undefined;
 }
@@ -183,15 +193,19 @@ export function hasBacklog(webhookId: string): boolean {
  * Takes a state read from static data into this process's memory unless something newer is
  * already known (e.g. after a restart, the first ping of a webhook).
  */
-export function adoptState(state: WebhookState, key?: string): void {
+export function adoptState(state: WebhookState, owner: string, key?: string): void {
 	const known = statesById.get(state.webhookId);
-	if (!known || known.createdAt < state.createdAt) statesById.set(state.webhookId, copy(state));
+	if (!known || known.createdAt < state.createdAt) {
+		statesById.set(state.webhookId, copy(state));
+		ownerById.set(state.webhookId, owner);
+	}
 	if (key && !currentByNode.has(key)) currentByNode.set(key, state.webhookId);
 }
 
 /** For tests: forget every webhook, node and cursor this process remembers. */
 export function forgetAllWebhooks(): void {
 	statesById.clear();
+	ownerById.clear();
 	currentByNode.clear();
 	backlog.clear();
 	lifecycleRunning.clear();

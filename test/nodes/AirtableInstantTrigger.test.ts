@@ -5,7 +5,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { AirtableInstantTrigger } from '../../nodes/AirtableInstantTrigger/AirtableInstantTrigger.node';
 import { resetKeepAliveMemory, settleKeepAlive } from '../../nodes/AirtableInstantTrigger/keepAlive';
-import { forgetAllWebhooks } from '../../nodes/AirtableInstantTrigger/state';
+import { forgetAllWebhooks, rememberState } from '../../nodes/AirtableInstantTrigger/state';
 import type { WebhookInfo, WebhookPayload, WebhookSpecification } from '../../nodes/client/types';
 import { callWebhook, callWebhookMethod, nodeStaticData, runTrigger } from './harness';
 
@@ -340,6 +340,31 @@ describe('AirtableInstantTrigger: pings', () => {
 		const { response, written } = await ping(activeStaticData(), { raw, headers: { 'x-airtable-content-mac': sign(raw) } });
 		expect(written.statusCode).toBe(403);
 		expect(response.workflowData).toBeUndefined();
+	});
+
+	it("refuses a genuine ping of another workflow's webhook sent to this node's URL (403)", async () => {
+		const now = Date.now();
+		rememberState(
+			{
+				webhookId: 'achOtherWorkflow01',
+				baseId: BASE,
+				macSecretBase64: SECRET,
+				expirationTime: null,
+				cursor: 1,
+				notificationUrl: 'http://localhost:5678/webhook/other/webhook',
+				createdAt: now,
+				expiryLearnedAt: now,
+				retired: [],
+			},
+			'otherWorkflow:otherNode',
+			'otherWorkflow:otherNode',
+		);
+		const raw = pingBody('achOtherWorkflow01');
+		const scope = nock(API).get(/.*/).reply(200, {});
+		const { response, written } = await ping(activeStaticData(), { raw, headers: { 'x-airtable-content-mac': sign(raw) } });
+		expect(written.statusCode).toBe(403);
+		expect(response.workflowData).toBeUndefined();
+		expect(scope.isDone()).toBe(false);
 	});
 
 	it('rejects a body changed after signing (MAC is over the raw bytes)', async () => {
