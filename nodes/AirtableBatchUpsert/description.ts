@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { typecastOption, useFieldIdsOption } from '../shared/properties';
+import { ignoreFieldsOption, typecastOption, useFieldIdsOption } from '../shared/properties';
 
 export const columnsProperty: INodeProperties = {
 	displayName: 'Fields',
@@ -63,15 +63,7 @@ export const optionsProperty: INodeProperties = {
 	placeholder: 'Add option',
 	default: {},
 	options: [
-		{
-			displayName: 'Fields to Ignore',
-			name: 'ignoreFields',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. createdTime, notes',
-			description: 'Comma-separated input fields not to send when the fields are auto-mapped from the input data',
-			displayOptions: { show: { '/columns.mappingMode': ['autoMapInputData'] } },
-		},
+		ignoreFieldsOption,
 		{
 			displayName: 'On Duplicate Keys',
 			name: 'onDuplicateKeys',

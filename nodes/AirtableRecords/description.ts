@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { typecastOption, useFieldIdsOption } from '../shared/properties';
+import { ignoreFieldsOption, typecastOption, useFieldIdsOption } from '../shared/properties';
 
 export type RecordsOperation = 'create' | 'get' | 'getManyByIds' | 'update' | 'replace' | 'delete';
 
@@ -126,13 +126,7 @@ export const optionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
-			displayName: 'Fields to Ignore',
-			name: 'ignoreFields',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. createdTime, notes',
-			description:
-				'Comma-separated input fields not to send when the fields are auto-mapped from the input data',
+			...ignoreFieldsOption,
 			displayOptions: { show: { '/operation': WRITE_OPERATIONS, '/columns.mappingMode': ['autoMapInputData'] } },
 		},
 		{ ...typecastOption, displayOptions: { show: { '/operation': WRITE_OPERATIONS } } },

@@ -207,3 +207,14 @@ export const typecastOption: INodeProperties = {
 	description:
 		'Whether Airtable should convert text values to the column type, e.g. create a missing select option or turn "42" into a number',
 };
+
+/** For nodes whose fields come from a resource mapper in "auto-map input data" mode. */
+export const ignoreFieldsOption: INodeProperties = {
+	displayName: 'Fields to Ignore',
+	name: 'ignoreFields',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. createdTime, notes',
+	description: 'Comma-separated input fields not to send when the fields are auto-mapped from the input data',
+	displayOptions: { show: { '/columns.mappingMode': ['autoMapInputData'] } },
+};
