@@ -6,6 +6,13 @@ const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read w
  * OAuth2 authorization code with PKCE (S256), as Airtable requires. Token refresh is n8n's
  * job: the nodes call Airtable through httpRequestWithAuthentication, which refreshes on 401
  * and stores the rotated refresh token.
+ *
+ * The hidden authUrl/accessTokenUrl may stay expressions (unlike the token credential's
+ * declarative auth, see there): n8n 2.41 resolves credential field expressions while
+ * decrypting the credential, in an expression sandbox it acquires for that itself, and signs
+ * and refreshes OAuth2 requests without the workflow's sandbox. So they also resolve in the
+ * Instant Trigger's keep-alive cron, outside any execution (test/e2e/triggerOAuth2.e2e.test.ts:
+ * an expired token refreshed from the cron against the emulator's token endpoint).
  */
 export class AirtableSyncOAuth2Api implements ICredentialType {
 	name = 'airtableSyncOAuth2Api';
