@@ -1,4 +1,4 @@
-import type { IHttpRequestOptions, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { AirtableSyncOAuth2Api } from '../../credentials/AirtableSyncOAuth2Api.credentials';
 import { AirtableSyncTokenApi } from '../../credentials/AirtableSyncTokenApi.credentials';
@@ -10,7 +10,7 @@ function property(credential: { properties: Array<{ name: string }> }, name: str
 	return credential.properties.find((candidate) => candidate.name === name) as Record<string, unknown> | undefined;
 }
 
-async function resolved(type: string, data: Record<string, unknown>) {
+async function resolved(type: string, data: ICredentialDataDecryptedObject) {
 	const helper = new TestCredentialsHelper({ [type]: data });
 	return await helper.getDecrypted({} as IWorkflowExecuteAdditionalData, { id: '1', name: 'c' }, type, 'manual');
 }
