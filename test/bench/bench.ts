@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=write,read,resync,multi,trigger] [-- --rtt=200,100]`
+ * `npm run bench [-- --quick] [-- --only=write,read,resync,multi,processes,trigger] [-- --rtt=200,100]`
  *
  * Every variant gets a fresh in-process emulator with Airtable's real limits (5 req/s per
  * base, 50 per token, 30 s lock-out) and runs in its own Node process. Results go to
@@ -8,12 +8,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { baseId, benchBase, machine, pct, round, runChild, say, seedRecords, type MachineInfo } from './common';
+import { maxInAnyWindow } from '../redis/workers';
+import { startRedis } from '../redis/redisServer';
+import { baseId, benchBase, machine, pct, round, runChild, say, seedRecords, startChild, type MachineInfo } from './common';
 import { emulator, observe, type Rtt } from './emulator';
 import { markdown } from './report';
 import { resyncBench } from './resync';
 import { triggerBench } from './trigger';
 import type { Job, ReadImpl, WorkerResult, WriteImpl } from './worker';
+
+/** Every section, in the order of a full run (a full run writes latest.*, a subset quick.*.tmp). */
+const SECTIONS = ['write', 'read', 'resync', 'multi', 'processes', 'trigger'];
 
 export interface Options {
 	quick: boolean;
@@ -28,7 +33,7 @@ function parseArgs(argv: string[]): Options {
 	const [latencyMs, latencyJitterMs] = (rttArg ? rttArg.slice(6) : '200,100').split(',').map(Number);
 	return {
 		quick,
-		only: new Set(onlyArg ? onlyArg.slice(7).split(',') : ['write', 'read', 'resync', 'multi', 'trigger']),
+		only: new Set(onlyArg ? onlyArg.slice(7).split(',') : SECTIONS),
 		rtt: { latencyMs: latencyMs || 0, latencyJitterMs: latencyJitterMs || 0 },
 	};
 }
@@ -223,6 +228,118 @@ async function multiBench(options: Options): Promise<MultiRow[]> {
 	return rows;
 }
 
+export interface ProcessesRow {
+	processes: number;
+	recordsPerProcess: number;
+	limiter: string;
+	completed: boolean;
+	note?: string;
+	/** From go to the last process done (or the cap). */
+	wallS: number;
+	/** Requests to the base (the processes' warm-up whoami calls are not counted). */
+	requests: number;
+	rateLimited: number;
+	/** Most requests the emulator saw arrive within any 1 s (the limit is 5). */
+	maxInAnySecond: number;
+	/** 2xx base requests ÷ wall time. */
+	requestsPerSecond: number;
+	ceilingPerSecond: number;
+	paceOfCeiling: number;
+	rows: number;
+	duplicates: number;
+}
+
+export interface ProcessesSection {
+	/** When and how this section was measured (it may come from a separate `--only=processes` run). */
+	startedAt: string;
+	command: string;
+	how: string;
+	rows: ProcessesRow[];
+}
+
+/**
+ * n8n queue mode: several worker processes writing into ONE base at once. Shared limits (one
+ * redis-server) vs each process with its own in-memory limiter, which together exceed 5 req/s.
+ */
+async function processesBench(options: Options, command: string): Promise<ProcessesSection> {
+	say('Several processes, one base: limits shared through Redis vs in-memory per process');
+	const startedAt = new Date().toISOString();
+	const n = 3;
+	const perProcess = options.quick ? 100 : 300;
+	const redis = await startRedis();
+	const rows: ProcessesRow[] = [];
+	try {
+		for (const shared of [true, false]) {
+			const id = baseId(1);
+			const emu = await emulator([benchBase(id)], options.rtt);
+			try {
+				const ideal = ((n * perProcess) / 10 / 5) * 1000;
+				// The shared run finishes; in-memory limiters meet the lock-out, so that run is capped.
+				const cap = shared ? ideal * 4 + 120_000 : Math.max(options.quick ? 35_000 : 75_000, ideal * 1.25);
+				const children = Array.from({ length: n }, (_, i) =>
+					startChild<WorkerResult>(
+						{ kind: 'process', url: emu.url, baseId: id, count: perProcess, offset: i * perProcess, ...(shared ? { redisUrl: redis.url } : {}) } satisfies Job,
+						cap,
+						{ gated: true },
+					),
+				);
+				await Promise.all(children.map((c) => c.ready));
+				const since = Date.now();
+				for (const c of children) c.go();
+				const outcomes = await Promise.all(children.map((c) => c.outcome));
+				const seen = observe(emu, [id]);
+				const log = emu.state.metrics.snapshot({ since }).log.filter((e) => e.baseId === id);
+				const completed = outcomes.every((o) => !o.timedOut && o.result?.ok === true);
+				const wallMs = completed ? Math.max(...outcomes.map((o) => o.result?.wallMs ?? o.wallMs)) : cap;
+				const ok = log.filter((e) => e.status >= 200 && e.status < 300).length;
+				const rps = ok / (wallMs / 1000);
+				const failures = outcomes.filter((o) => !o.timedOut && o.result?.ok !== true);
+				const note = outcomes.some((o) => o.timedOut)
+					? `stopped at the ${cap / 1000} s cap with ${seen.writeRecords} of ${n * perProcess} records written (${ok} of ${(n * perProcess) / 10} requests answered 2xx)`
+					: failures.length
+						? `failed: ${failures.map((o) => o.result?.error ?? (o.stderr || `exit ${o.exitCode}`)).join('; ')}`
+						: undefined;
+				const row: ProcessesRow = {
+					processes: n,
+					recordsPerProcess: perProcess,
+					limiter: shared ? 'shared through Redis' : 'in-memory, one per process',
+					completed,
+					...(note ? { note } : {}),
+					wallS: round(wallMs / 1000),
+					requests: log.length,
+					rateLimited: seen.rateLimited,
+					// Arrival times: the simulated round trip is added after the emulator's limiter.
+					maxInAnySecond: maxInAnyWindow(
+						log.map((e) => e.timeMs - e.durationMs),
+						1000,
+					),
+					requestsPerSecond: round(rps, 2),
+					ceilingPerSecond: 5,
+					paceOfCeiling: round(rps / 5, 4),
+					rows: seen.rows,
+					duplicates: seen.rows - seen.distinctKeys,
+				};
+				say(
+					`  ${n} processes × ${perProcess}, ${row.limiter}: ${row.wallS} s, ${row.requests} requests, ${row.rateLimited} × 429, ` +
+						`max ${row.maxInAnySecond} in 1 s, ${row.requestsPerSecond} req/s (${pct(row.paceOfCeiling)} of 5), ` +
+						`${row.rows} rows / ${row.duplicates} duplicates${note ? ` — ${note}` : ''}`,
+				);
+				rows.push(row);
+			} finally {
+				await emu.close();
+			}
+		}
+	} finally {
+		await redis.stop();
+	}
+	return {
+		startedAt,
+		command,
+		how: `${n} Node processes started together, each creating ${perProcess} records (${perProcess / 10} requests) into the same base through AirtableClient; one redis-server`,
+		rows,
+	};
+}
+
 export interface BenchResults {
 	kind: 'bench';
 	startedAt: string;
@@ -237,6 +354,7 @@ export interface BenchResults {
 	read?: ReadRow[];
 	resync?: Awaited<ReturnType<typeof resyncBench>>;
 	multi?: MultiRow[];
+	processes?: ProcessesSection;
 	trigger?: Awaited<ReturnType<typeof triggerBench>>;
 }
 
@@ -247,6 +365,10 @@ async function main(): Promise<void> {
 	say(`Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, ${info.platform}; load ${info.loadAverage.join(' ')}`);
 	say(`Node ${info.node}; n8n-nodes-airtable-sync ${info.packageVersion}; airtable.js ${info.airtableJsVersion}`);
 	say(`Emulator limits: 5 req/s per base, 50 req/s per token, 30 s lock-out; simulated RTT ${options.rtt.latencyMs}–${options.rtt.latencyMs + options.rtt.latencyJitterMs} ms${options.quick ? '; QUICK sizes' : ''}`);
+	const flags = [
+		...(options.quick ? ['--quick'] : []),
+		...(options.only.size < SECTIONS.length ? [`--only=${[...options.only].join(',')}`] : []),
+	];
 	const results: BenchResults = {
 		kind: 'bench',
 		startedAt: started.toISOString(),
@@ -256,12 +378,13 @@ async function main(): Promise<void> {
 		rtt: options.rtt,
 		machine: info,
 		machineAfter: info,
-		command: `npm run bench${options.quick ? ' -- --quick' : ''}`,
+		command: `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`,
 	};
 	if (options.only.has('write')) results.write = await writeBench(options);
 	if (options.only.has('read')) results.read = await readBench(options);
 	if (options.only.has('resync')) results.resync = await resyncBench(options);
 	if (options.only.has('multi')) results.multi = await multiBench(options);
+	if (options.only.has('processes')) results.processes = await processesBench(options, results.command);
 	if (options.only.has('trigger')) results.trigger = await triggerBench(options);
 	results.finishedAt = new Date().toISOString();
 	results.durationS = round((Date.now() - started.getTime()) / 1000, 1);
@@ -269,7 +392,7 @@ async function main(): Promise<void> {
 	const dir = path.resolve(__dirname, '../../../../test/bench/results');
 	mkdirSync(dir, { recursive: true });
 	// Quick runs never overwrite the committed figures (*.tmp is git-ignored).
-	const [json, md] = options.quick || options.only.size < 5 ? ['quick.json.tmp', 'quick.md.tmp'] : ['latest.json', 'latest.md'];
+	const [json, md] = options.quick || options.only.size < SECTIONS.length ? ['quick.json.tmp', 'quick.md.tmp'] : ['latest.json', 'latest.md'];
 	writeFileSync(path.join(dir, json), `${JSON.stringify(results, null, 2)}\n`);
 	const text = markdown(results);
 	writeFileSync(path.join(dir, md), text);

@@ -145,21 +145,47 @@ export interface ChildOutcome<T> {
 
 /** Runs `worker.js <job>` in a fresh Node process; kills it (by its pid) after capMs. */
 export function runChild<T>(job: object, capMs: number, nodeFlags: string[] = []): Promise<ChildOutcome<T>> {
+	const child = startChild<T>(job, capMs, { nodeFlags });
+	child.go();
+	return child.outcome;
+}
+
+export interface StartedChild<T> {
+	/** Resolves once a gated child printed "ready" (warmed up) — or ended before that. */
+	ready: Promise<void>;
+	/** Lets a gated child start its work (a line on its stdin) and starts the time cap. */
+	go(): void;
+	outcome: Promise<ChildOutcome<T>>;
+}
+
+/**
+ * Like runChild, but a `gated` child (see worker.ts) warms up, prints "ready" and waits for
+ * go(), so several processes can start their measured work together. The cap counts from go().
+ */
+export function startChild<T>(job: object, capMs: number, options: { nodeFlags?: string[]; gated?: boolean } = {}): StartedChild<T> {
 	const script = path.join(__dirname, 'worker.js');
-	const started = Date.now();
-	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [...nodeFlags, script, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
-		let stderr = '';
-		let timedOut = false;
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		const timer = setTimeout(() => {
-			timedOut = true;
-			child.kill('SIGKILL');
-		}, capMs);
+	const gated = options.gated === true;
+	const child = spawn(process.execPath, [...(options.nodeFlags ?? []), script, JSON.stringify(job)], {
+		stdio: [gated ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+	});
+	let started = Date.now();
+	let stdout = '';
+	let stderr = '';
+	let timedOut = false;
+	let timer: NodeJS.Timeout | undefined;
+	let closed = false;
+	let markReady!: () => void;
+	const ready = new Promise<void>((resolve) => (markReady = resolve));
+	child.stdout?.on('data', (chunk: Buffer) => {
+		stdout += chunk.toString();
+		if (/^ready$/m.test(stdout)) markReady();
+	});
+	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	const outcome = new Promise<ChildOutcome<T>>((resolve) => {
 		child.on('close', (exitCode) => {
+			closed = true;
 			clearTimeout(timer);
+			markReady();
 			const lines = stdout.trim().split('\n').filter((l) => l.startsWith('{'));
 			let result: T | undefined;
 			try {
@@ -170,4 +196,14 @@ export function runChild<T>(job: object, capMs: number, nodeFlags: string[] = []
 			resolve({ result, timedOut, exitCode, stderr: stderr.slice(-2000), wallMs: Date.now() - started });
 		});
 	});
+	const go = () => {
+		started = Date.now();
+		if (closed) return;
+		timer = setTimeout(() => {
+			timedOut = true;
+			child.kill('SIGKILL');
+		}, capMs);
+		if (gated) child.stdin?.write('go\n');
+	};
+	return { ready: gated ? ready : Promise.resolve(), go, outcome };
 }

@@ -90,6 +90,32 @@ export function markdown(r: BenchResults): string {
 			),
 		);
 	}
+	if (r.processes) {
+		const p = r.processes;
+		out.push('');
+		out.push(`**Several processes, one base** (n8n queue mode: ${p.how}; ceiling 5 req/s for the base, max in 1 s counted from the emulator's request log by arrival time)`);
+		if (p.command !== r.command) {
+			out.push('');
+			out.push(`This section was measured separately: \`${p.command}\` at ${p.startedAt.slice(0, 16).replace('T', ' ')} UTC, same machine and emulator settings.`);
+		}
+		out.push('');
+		out.push(
+			table(
+				['Processes × records', 'Limiter', 'Wall time', 'Requests', '429s', 'Max requests in 1 s', 'Aggregate req/s', 'Pace of ceiling', 'Rows / duplicates'],
+				p.rows.map((x) => [
+					`${x.processes} × ${x.recordsPerProcess}`,
+					x.limiter,
+					x.completed ? `${x.wallS} s` : `> ${x.wallS} s (${x.note ?? 'did not finish'})`,
+					x.requests,
+					x.rateLimited,
+					x.maxInAnySecond,
+					x.requestsPerSecond,
+					pct(x.paceOfCeiling),
+					`${x.rows} / ${x.duplicates}`,
+				]),
+			),
+		);
+	}
 	if (r.trigger) {
 		const t = r.trigger;
 		out.push('');

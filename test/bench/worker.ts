@@ -6,6 +6,7 @@
 import Airtable from 'airtable';
 
 import { AirtableClient } from '../../nodes/client/AirtableClient';
+import { closeSharedLimits } from '../../nodes/client/sharedLimits';
 import { items, MERGE_FIELD, TABLE, tableId, TOKEN, type BenchFields } from './common';
 
 export type WriteImpl = 'ours' | 'ajs-seq' | 'ajs-par';
@@ -15,7 +16,9 @@ export type Job =
 	| { kind: 'write'; impl: WriteImpl; op: 'create' | 'upsert'; url: string; baseId: string; count: number; generation?: number }
 	| { kind: 'read'; impl: ReadImpl; url: string; baseId: string }
 	| { kind: 'multi'; url: string; baseIds: string[]; count: number }
-	| { kind: 'resync'; url: string; baseId: string; count: number; changed: number };
+	| { kind: 'resync'; url: string; baseId: string; count: number; changed: number }
+	/** One of several processes writing into one base (gated: started with common.startChild). */
+	| { kind: 'process'; url: string; baseId: string; count: number; offset: number; redisUrl?: string };
 
 export interface WorkerResult {
 	ok: boolean;
@@ -163,6 +166,30 @@ async function multi(job: Extract<Job, { kind: 'multi' }>): Promise<WorkerResult
 }
 
 /**
+ * One "n8n worker process": creates records k-offset … into the shared base, with the limits
+ * shared through Redis (redisUrl) or in this process's memory only. Warms up first (a fresh
+ * process's first fetch is slow; the warm-up endpoint is outside the base's limit and, shared,
+ * connects to Redis), prints "ready", and starts when the parent writes a line on stdin.
+ */
+async function writerProcess(job: Extract<Job, { kind: 'process' }>): Promise<WorkerResult> {
+	const client = new AirtableClient({
+		token: TOKEN,
+		baseUrl: job.url,
+		sharedLimits: job.redisUrl ? { redis: job.redisUrl } : false,
+	});
+	await client.whoami();
+	process.stdout.write('ready\n');
+	await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+	const started = Date.now();
+	try {
+		await client.base(job.baseId).table(TABLE).create(items(job.count, 0, job.offset));
+	} finally {
+		closeSharedLimits();
+	}
+	return { ok: true, wallMs: Date.now() - started, records: job.count, clientStats: client.stats() };
+}
+
+/**
  * Re-sync through the Airtable Batch Upsert node inside n8n-core's engine (the test harness):
  * the same records again, `changed` of them with a new Value, Skip Unchanged on.
  */
@@ -211,6 +238,7 @@ async function main(): Promise<void> {
 		else if (job.kind === 'read') emit(await read(job));
 		else if (job.kind === 'multi') emit(await multi(job));
 		else if (job.kind === 'resync') emit(await resync(job));
+		else if (job.kind === 'process') emit(await writerProcess(job));
 		else throw new Error(`Unknown job ${JSON.stringify(job)}`);
 	} catch (error) {
 		emit({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), wallMs: Date.now() - started });
