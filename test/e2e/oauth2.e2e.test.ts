@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'crypto';
-
 import { outputOf, WorkflowRunner } from './runtime/api';
 import { DEMO_IDS, lastSeq, locators, OAUTH2_CREDENTIAL, PKG, requestsSince, setupContext, type E2eContext } from './support/context';
+import { authorizeWithPkce, OAUTH_CLIENT_ID, OAUTH_SCOPE } from './support/oauth';
 
 let ctx: E2eContext;
 
@@ -13,40 +12,16 @@ afterAll(async () => {
 	await ctx?.close();
 });
 
-const CLIENT_ID = 'emulator-oauth-client';
-const SCOPE = 'data.records:read data.records:write schema.bases:read webhook:manage';
-const base64Url = (buffer: Buffer) => buffer.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-
-/** The authorization-code + PKCE dance a person does once in the editor, done without one. */
-async function authorize(): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
-	const verifier = base64Url(randomBytes(32));
-	const challenge = base64Url(createHash('sha256').update(verifier).digest());
-	const redirectUri = `${ctx.n8n.url}/rest/oauth2-credential/callback`;
-	const authorizeUrl = new URL(`${ctx.emulator.url}/oauth2/v1/authorize`);
-	for (const [k, v] of Object.entries({ client_id: CLIENT_ID, redirect_uri: redirectUri, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256', scope: SCOPE, state: 'e2e' })) {
-		authorizeUrl.searchParams.set(k, v);
-	}
-	const redirect = await fetch(authorizeUrl, { redirect: 'manual' });
-	const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
-	const token = await fetch(`${ctx.emulator.url}/oauth2/v1/token`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: CLIENT_ID }).toString(),
-	});
-	expect(token.status).toBe(200);
-	return (await token.json()) as { access_token: string; refresh_token: string; expires_in: number };
-}
-
 describe('OAuth2 (PKCE) credential in n8n', () => {
 	it('an expired access token is refreshed by n8n against the token endpoint and the call succeeds', async () => {
-		const tokens = await authorize();
+		const tokens = await authorizeWithPkce(ctx);
 		const credential = await ctx.n8n.createCredential('oauth2 e2e', OAUTH2_CREDENTIAL, {
-			clientId: CLIENT_ID,
+			clientId: OAUTH_CLIENT_ID,
 			clientSecret: '',
 			oauthServerUrl: ctx.emulator.url,
 			baseUrl: ctx.emulator.url,
-			scope: SCOPE,
-			oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer', scope: SCOPE, expires_in: tokens.expires_in },
+			scope: OAUTH_SCOPE,
+			oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer', scope: OAUTH_SCOPE, expires_in: tokens.expires_in },
 		});
 		// Two hours later (emulator clock): the hourly access token has expired.
 		await ctx.admin('POST', '/clock/advance', { ms: 2 * 60 * 60 * 1000 });
