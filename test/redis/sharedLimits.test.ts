@@ -155,10 +155,13 @@ it('Redis killed mid-run: processes go on in memory with one warning each, then 
 		expect(warnings[0].at).toBeGreaterThanOrEqual(killedAt);
 		expect(warnings[0].message).toMatch(/Redis is unavailable/);
 		expect(w.events.some((e) => e.type === 'info' && e.at >= restartedAt)).toBe(true);
-		// Work went on while Redis was gone.
-		expect(reports[i].okTimes.filter((t) => t > killedAt + 200 && t < restartedAt).length).toBeGreaterThan(0);
+		// No request failed: a process that met a 429 while the limits were not shared waited it out.
 		expect(reports[i].failed).toBe(0);
 	}
+	// Work went on while Redis was gone. (Per process this is luck: three uncoordinated processes
+	// exceed the base's limit on purpose, and one may spend the whole outage in a 429 hold.)
+	const duringOutage = reports.flatMap((report) => report.okTimes.filter((t) => t > killedAt + 200 && t < restartedAt));
+	expect(duringOutage.length).toBeGreaterThan(0);
 	const outage = log.filter((e) => e.timeMs > killedAt && e.timeMs < restartedAt);
 	const shared = log.filter((e) => e.timeMs >= restartedAt + 2500);
 	process.stdout.write(
