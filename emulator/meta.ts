@@ -4,6 +4,7 @@ import { ok, type ApiRequest, type ApiResponse, type CallInfo } from './http';
 import { newId } from './ids';
 import type { TableData } from './model';
 import type { EmulatorApp } from './state';
+import type { SeedField } from './seed/types';
 
 export function whoami(_req: ApiRequest, call: CallInfo): ApiResponse {
 	const token = call.token!;
@@ -37,19 +38,24 @@ export function baseSchema(req: ApiRequest, call: CallInfo, app: EmulatorApp): A
 	return ok({ tables: base.tables.map((t) => tableSchema(t, include.includes('visibleFieldIds'))) });
 }
 
+/** A field as the metadata API (and a seed export) shows it. */
+export function fieldSchema(f: TableData['fields'][number]): SeedField {
+	return {
+		id: f.id,
+		name: f.name,
+		type: f.type,
+		...(f.description ? { description: f.description } : {}),
+		...(f.options ? { options: structuredClone(f.options) } : {}),
+	};
+}
+
 export function tableSchema(table: TableData, withVisibleFields: boolean): unknown {
 	return {
 		id: table.id,
 		name: table.name,
 		...(table.description ? { description: table.description } : {}),
 		primaryFieldId: table.primaryFieldId,
-		fields: table.fields.map((f) => ({
-			id: f.id,
-			name: f.name,
-			type: f.type,
-			...(f.description ? { description: f.description } : {}),
-			...(f.options ? { options: structuredClone(f.options) } : {}),
-		})),
+		fields: table.fields.map(fieldSchema),
 		views: table.views.map((v) => ({
 			id: v.id,
 			name: v.name,

@@ -1,4 +1,5 @@
 import { isComputed, type BaseData } from '../model';
+import { fieldSchema } from '../meta';
 import type { SeedBase } from './types';
 
 /** Base data → seed JSON with every id, loadable again by materializeBase. */
@@ -12,13 +13,7 @@ export function exportBase(base: BaseData): SeedBase {
 			name: table.name,
 			...(table.description ? { description: table.description } : {}),
 			primaryField: table.primaryFieldId,
-			fields: table.fields.map((f) => ({
-				id: f.id,
-				name: f.name,
-				type: f.type,
-				...(f.description ? { description: f.description } : {}),
-				...(f.options ? { options: structuredClone(f.options) } : {}),
-			})),
+			fields: table.fields.map(fieldSchema),
 			views: table.views.map((v) => ({
 				id: v.id,
 				name: v.name,
