@@ -9,10 +9,12 @@ import { toNodeError } from '../shared/items';
 import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
 import { actionNodeDescription } from '../shared/nodeDescription';
 import { baseLocator, tableLocator } from '../shared/properties';
+import { rejectUnknownToolArguments } from '../shared/toolArguments';
 import { recordsOperationProperty } from './actions/operation';
 import { recordsOptionsProperty } from './actions/options';
 import { recordIdProperty } from './actions/recordId';
 import { operationProperties, route } from './actions/router';
+import { recordsToolDescriptions } from './toolDescriptions';
 
 export class AirtableRecords implements INodeType {
 	description: INodeTypeDescription = actionNodeDescription({
@@ -29,6 +31,7 @@ export class AirtableRecords implements INodeType {
 			recordIdProperty,
 			...operationProperties,
 			recordsOptionsProperty,
+			...recordsToolDescriptions,
 		],
 	});
 
@@ -36,6 +39,7 @@ export class AirtableRecords implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		try {
+			rejectUnknownToolArguments(this);
 			return [await route(this)];
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);
