@@ -47,6 +47,15 @@ describe('tool descriptions', () => {
 		expect(toolDescriptionOf(asTool(new AirtableBatchUpsert()), {})).toMatch(/^Creates or updates one Airtable record matched by its merge field/);
 	});
 
+	it('Batch Upsert as a tool cannot mirror-delete: one call is one item, every other record would be "missing"', () => {
+		for (const nodeType of [new AirtableBatchUpsert(), asTool(new AirtableBatchUpsert())]) {
+			const { description } = nodeType;
+			const node: INode = { id: 'n1', name: 'Upsert', type: description.name, typeVersion: 1, position: [0, 0], parameters: {} };
+			const filled = NodeHelpers.getNodeParameters(description.properties, { deleteMissing: true }, true, false, node, description);
+			expect(filled?.deleteMissing).toBe(description.name.endsWith('Tool') ? undefined : true);
+		}
+	});
+
 	it('a description the user wrote wins', () => {
 		expect(toolDescriptionOf(records, { operation: 'get', toolDescription: 'Look up a customer' })).toBe('Look up a customer');
 	});
