@@ -7,6 +7,8 @@ import {
 	DEMO_BASE_ID,
 	DEMO_IDS,
 	DEMO_TOKEN,
+	demoSeed,
+	type SeedBase,
 	startEmulator,
 	type EmulatorOptions,
 	type RunningEmulator,
@@ -380,5 +382,108 @@ describe('AirtableInstantTrigger against the emulator', () => {
 
 		await n8n.deactivate();
 		expect(await emulatorWebhooks()).toHaveLength(0);
+	});
+
+	it('delivers lookups of every array type (and scalars) in the REST shape, from the real V2 lookup form', async () => {
+		const seed: SeedBase[] = demoSeed();
+		seed[0].tables.push(
+			{
+				id: 'tblLookupTags0001',
+				name: 'Tags',
+				fields: [
+					{ id: 'fldTagName0000001', name: 'Name', type: 'singleLineText' },
+					{ id: 'fldTagColors00001', name: 'Colors', type: 'multipleSelects', options: { choices: ['Red', 'Green', 'Blue'] } },
+					{ id: 'fldTagKind0000001', name: 'Kind', type: 'singleSelect', options: { choices: ['Core', 'Extra'] } },
+					{ id: 'fldTagOwners00001', name: 'Owners', type: 'multipleCollaborators' },
+					{ id: 'fldTagFiles000001', name: 'Files', type: 'multipleAttachments' },
+					{ id: 'fldTagDue00000001', name: 'Due', type: 'date', options: { dateFormat: { name: 'iso', format: 'YYYY-MM-DD' } } },
+					{ id: 'fldTagPoints00001', name: 'Points', type: 'number', options: { precision: 0 } },
+					{ id: 'fldTagContacts001', name: 'Contacts', type: 'multipleRecordLinks', options: { linkedTable: 'Contacts', inverseName: false } },
+				],
+				records: [
+					{
+						id: 'recTagRed00000001',
+						fields: {
+							Name: 'warm',
+							Colors: ['Red', 'Green'],
+							Kind: 'Core',
+							Owners: [{ id: 'usrAlice00000001', email: 'alice@example.com', name: 'Alice' }],
+							Files: [{ url: 'https://files.example.test/a.png', filename: 'a.png' }],
+							Due: '2024-05-01',
+							Points: 3,
+							Contacts: [DEMO_IDS.ada],
+						},
+					},
+					{
+						id: 'recTagBlue0000001',
+						fields: {
+							Name: 'cold',
+							Colors: ['Blue'],
+							Kind: 'Extra',
+							Owners: [{ id: 'usrBob0000000001', email: 'bob@example.com', name: 'Bob' }],
+							Due: '2024-06-01',
+							Points: 0,
+							Contacts: [DEMO_IDS.grace, DEMO_IDS.alan],
+						},
+					},
+				],
+			},
+			{
+				id: 'tblLookupProj0001',
+				name: 'Projects',
+				fields: [
+					{ id: 'fldProjName000001', name: 'Name', type: 'singleLineText' },
+					{ id: 'fldProjTags000001', name: 'Tags', type: 'multipleRecordLinks', options: { linkedTable: 'Tags', inverseName: false } },
+					...['Colors', 'Kind', 'Owners', 'Files', 'Due', 'Points', 'Contacts'].map((name) => ({
+						name: `Tag ${name}`,
+						type: 'multipleLookupValues',
+						options: { recordLinkField: 'Tags', fieldInLinkedTable: name },
+					})),
+				],
+			},
+		);
+		await start({ seed }, { table: { __rl: true, mode: 'id', value: 'tblLookupProj0001' } });
+		await n8n.activate();
+		await admin(`/bases/${DEMO_BASE_ID}/tables/tblLookupProj0001/records`, 'POST', {
+			fields: { Name: 'Launch', Tags: ['recTagRed00000001', 'recTagBlue0000001'] },
+		});
+		await waitFor('the execution', () => n8n.items().length > 0);
+
+		const payloads = (await (await api(`/v0/bases/${DEMO_BASE_ID}/webhooks/${String(n8n.state.webhookId)}/payloads`, 'GET')).json()) as {
+			payloads: Array<{ changedTablesById: Record<string, { createdRecordsById: Record<string, { cellValuesByFieldId: Record<string, unknown> }> }> }>;
+		};
+		const created = Object.values(payloads.payloads[0].changedTablesById.tblLookupProj0001.createdRecordsById)[0];
+		const rawColors = Object.values(created.cellValuesByFieldId).find(
+			(value) => JSON.stringify(value).includes('"Red"'),
+		) as { linkedRecordIds: string[]; valuesByLinkedRecordId: Record<string, Array<{ id: string; name: string }>> };
+		// The emulator speaks the webhook form: per linked record, that record's own V2 elements.
+		expect(rawColors.linkedRecordIds).toEqual(['recTagRed00000001', 'recTagBlue0000001']);
+		expect(rawColors.valuesByLinkedRecordId.recTagRed00000001).toEqual([
+			expect.objectContaining({ id: expect.stringMatching(/^sel/), name: 'Red' }),
+			expect.objectContaining({ id: expect.stringMatching(/^sel/), name: 'Green' }),
+		]);
+
+		const meta = (await (await api(`/v0/meta/bases/${DEMO_BASE_ID}/tables`, 'GET')).json()) as {
+			tables: Array<{ id: string; fields: Array<{ name: string; options?: { result?: { type: string } } }> }>;
+		};
+		const projectFields = meta.tables.find((table) => table.id === 'tblLookupProj0001')?.fields ?? [];
+		expect(projectFields.find((f) => f.name === 'Tag Colors')?.options?.result).toMatchObject({
+			type: 'multipleSelects',
+			options: { choices: expect.arrayContaining([expect.objectContaining({ name: 'Red' })]) },
+		});
+
+		const [item] = n8n.items();
+		const fields = item.fields as IDataObject;
+		expect(fields['Tag Colors']).toEqual(['Red', 'Green', 'Blue']);
+		expect(fields['Tag Kind']).toEqual(['Core', 'Extra']);
+		expect(fields['Tag Owners']).toEqual([
+			{ id: 'usrAlice00000001', email: 'alice@example.com', name: 'Alice' },
+			{ id: 'usrBob0000000001', email: 'bob@example.com', name: 'Bob' },
+		]);
+		expect(fields['Tag Files']).toEqual([expect.objectContaining({ filename: 'a.png', url: expect.any(String), id: expect.stringMatching(/^att/) })]);
+		expect(fields['Tag Due']).toEqual(['2024-05-01', '2024-06-01']);
+		expect(fields['Tag Points']).toEqual([3, 0]);
+		expect(fields['Tag Contacts']).toEqual([DEMO_IDS.ada, DEMO_IDS.grace, DEMO_IDS.alan]);
+		expect(fields.Tags).toEqual(['recTagRed00000001', 'recTagBlue0000001']);
 	});
 });
