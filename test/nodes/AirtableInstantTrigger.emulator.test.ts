@@ -53,7 +53,7 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
 /** A stand-in for one n8n instance running one workflow with the trigger. */
 class FakeN8n {
 	saved: IDataObject = {};
-	readonly executions: Execution[] = [];
+	private readonly started: Execution[] = [];
 	readonly answered: number[] = [];
 	private server?: http.Server;
 	private trigger?: TriggerRun;
@@ -107,7 +107,7 @@ class FakeN8n {
 			const items = result.response.workflowData?.[0];
 			if (items) {
 				if (!this.testMode) this.saved = staticData;
-				this.executions.push({ source: this.testMode ? 'test' : 'webhook', items: items.map((item) => item.json) });
+				this.started.push({ source: this.testMode ? 'test' : 'webhook', items: items.map((item) => item.json) });
 			}
 			response.writeHead(result.written.statusCode);
 			response.end();
@@ -134,7 +134,21 @@ class FakeN8n {
 				credentials: this.credentials,
 				staticData: this.copy(),
 			});
+			// trigger() starts the first keep-alive pass (the catch-up) at once.
+			await settleKeepAlive();
+			void this.executions;
 		}
+	}
+
+	/** Executions started so far, by pings and by the keep-alive timer (whose emit saves its static data). */
+	get executions(): Execution[] {
+		const trigger = this.trigger;
+		while (trigger && this.emittedSeen < trigger.emitted.length) {
+			const data = trigger.emitted[this.emittedSeen++];
+			this.started.push({ source: 'timer', items: data[0].map((item) => item.json) });
+			this.saved = snapshot(trigger.staticData);
+		}
+		return this.started;
 	}
 
 	/** One keep-alive cron tick; what it emits becomes an execution and saves the timer's static data. */
@@ -143,11 +157,7 @@ class FakeN8n {
 		if (!trigger) throw new Error('not active');
 		trigger.crons[0].fire();
 		await settleKeepAlive();
-		while (this.emittedSeen < trigger.emitted.length) {
-			const data = trigger.emitted[this.emittedSeen++];
-			this.executions.push({ source: 'timer', items: data[0].map((item) => item.json) });
-			this.saved = snapshot(trigger.staticData);
-		}
+		void this.executions;
 	}
 
 	async deactivate(): Promise<void> {
