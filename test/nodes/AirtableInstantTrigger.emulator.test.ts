@@ -15,6 +15,7 @@ import {
 } from '../../emulator';
 import { AirtableInstantTrigger } from '../../nodes/AirtableInstantTrigger/AirtableInstantTrigger.node';
 import { resetKeepAliveMemory, settleKeepAlive } from '../../nodes/AirtableInstantTrigger/keepAlive';
+import { resetCoalescing } from '../../nodes/AirtableInstantTrigger/coalesce';
 import { forgetAllWebhooks } from '../../nodes/AirtableInstantTrigger/state';
 import { callWebhook, callWebhookMethod, runTrigger, type TriggerRun } from './harness';
 
@@ -62,7 +63,7 @@ class FakeN8n {
 
 	constructor(
 		private readonly emulator: RunningEmulator,
-		private readonly parameters: INodeParameters,
+		public parameters: INodeParameters,
 		private readonly testMode = false,
 	) {}
 
@@ -92,7 +93,15 @@ class FakeN8n {
 		this.url = `http://127.0.0.1:${port}/webhook${this.testMode ? '-test' : ''}/harness-webhook-id/webhook`;
 	}
 
+	/** Answers pings 200 and does nothing else: a process killed right after acknowledging. */
+	ackOnly = false;
+
 	private async deliver(rawBody: Buffer, headers: Record<string, string>, response: http.ServerResponse) {
+		if (this.ackOnly) {
+			response.writeHead(200);
+			response.end();
+			return;
+		}
 		const staticData = this.copy();
 		try {
 			const result = await callWebhook(new AirtableInstantTrigger(), {
@@ -158,6 +167,29 @@ class FakeN8n {
 		trigger.crons[0].fire();
 		await settleKeepAlive();
 		void this.executions;
+	}
+
+	/** The timer again with the current parameters (its first pass included). */
+	async reloadTimer(): Promise<void> {
+		await this.trigger?.close();
+		this.emittedSeen = 0;
+		this.trigger = await runTrigger(new AirtableInstantTrigger(), {
+			parameters: this.parameters,
+			credentials: this.credentials,
+			staticData: this.copy(),
+		});
+		await settleKeepAlive();
+	}
+
+	/** kill -9 and start again: process memory is gone, the saved static data stays. */
+	async restart(): Promise<void> {
+		forgetAllWebhooks();
+		resetKeepAliveMemory();
+		resetCoalescing();
+		this.trigger = undefined;
+		this.emittedSeen = 0;
+		this.ackOnly = false;
+		await this.activate();
 	}
 
 	async deactivate(): Promise<void> {
@@ -229,6 +261,7 @@ async function start(options: EmulatorOptions = {}, extra: IDataObject = {}, tes
 beforeEach(() => {
 	forgetAllWebhooks();
 	resetKeepAliveMemory();
+	resetCoalescing();
 });
 
 afterEach(async () => {
@@ -495,5 +528,95 @@ describe('AirtableInstantTrigger against the emulator', () => {
 		expect(fields['Tag Points']).toEqual([3, 0]);
 		expect(fields['Tag Contacts']).toEqual([DEMO_IDS.ada, DEMO_IDS.grace, DEMO_IDS.alan]);
 		expect(fields.Tags).toEqual(['recTagRed00000001', 'recTagBlue0000001']);
+	});
+
+	it('(a) crash right after a ping was acknowledged, 200 changes pending: all 200 once after restart, no further change needed', async () => {
+		await start({ pings: { debounceMs: 5 } });
+		await n8n.activate();
+		n8n.ackOnly = true;
+		const created: string[] = [];
+		for (let i = 0; i < 200; i++) created.push(await uiCreate(`Pending ${String(i).padStart(3, '0')}`));
+		await waitFor('an acknowledged ping', async () => ((await admin('/pings')).pings as IDataObject[]).some((p) => p.success === true));
+		await sleep(200);
+		expect(n8n.executions).toHaveLength(0);
+
+		const activatedAt = Date.now();
+		await n8n.restart();
+		await waitFor('all 200 changes', () => n8n.items().length >= 200, 60_000);
+		expect(Date.now() - activatedAt).toBeLessThan(60_000);
+		await sleep(300);
+		const ids = n8n.items().map((item) => item.recordId);
+		expect(ids).toEqual(created);
+		expect(new Set(n8n.items().map((item) => item.eventId)).size).toBe(200);
+	}, 90_000);
+
+	it('(b) 20 concurrent replays of a valid ping with nothing new: at most one payload request, no 429; a new change still arrives at once', async () => {
+		await start({ limits: { enabled: true }, pings: { debounceMs: 5 } });
+		await n8n.activate();
+		const first = await uiCreate('Before the replays');
+		await waitFor('the first change', () => n8n.items().some((item) => item.recordId === first));
+		await sleep(100);
+		const [ping] = ((await admin('/pings')).pings as Array<{ body: string; mac: string }>).slice(-1);
+		const before = (await admin('/metrics')) as unknown as { requests: { byEndpoint: Record<string, number> }; rateLimited: number };
+
+		const statuses = await Promise.all(
+			Array.from({ length: 20 }, async () => {
+				const response = await fetch(n8n.url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', 'x-airtable-content-mac': ping.mac },
+					body: ping.body,
+				});
+				return response.status;
+			}),
+		);
+		expect(statuses).toEqual(Array(20).fill(200));
+		await sleep(300);
+		const after = (await admin('/metrics')) as unknown as typeof before;
+		const payloadRequests = (after.requests.byEndpoint['webhooks.payloads'] ?? 0) - (before.requests.byEndpoint['webhooks.payloads'] ?? 0);
+		expect(payloadRequests).toBeLessThanOrEqual(1);
+		expect(after.rateLimited).toBe(0);
+		expect(n8n.items().filter((item) => item.recordId === first)).toHaveLength(1);
+
+		const next = await uiCreate('After the replays');
+		await waitFor('the new change', () => n8n.items().some((item) => item.recordId === next), 2000);
+		const pings = (await admin('/pings')).pings as Array<{ sentAt: string }>;
+		expect(Date.now() - Date.parse(pings[pings.length - 1].sentAt)).toBeLessThan(2000);
+	});
+
+	it('(d) a ping-path and a keep-alive replacement of one broken webhook race: one live webhook, every change once', async () => {
+		await start({}, { watchFields: [DEMO_IDS.contactNotes] });
+		await n8n.activate();
+		const oldId = n8n.state.webhookId;
+		// The user stops watching the field that is about to be deleted (so a replacement can be
+		// created); the timer runs with the new parameters too.
+		n8n.parameters = parameters();
+		await n8n.reloadTimer();
+		await admin(`/bases/${DEMO_BASE_ID}/tables/${CONTACTS}/fields/${DEMO_IDS.contactNotes}`, 'DELETE', {});
+		// The error payload's ping and a keep-alive tick (which sees the webhook disabled) both replace it.
+		resetKeepAliveMemory();
+		await Promise.all([n8n.tick(), waitFor('the ping', () => n8n.executions.length > 0)]);
+		await n8n.tick();
+		await sleep(300);
+		const hooks = (await emulatorWebhooks()).filter((hook) => hook.isHookEnabled);
+		expect(hooks).toHaveLength(1);
+		expect(hooks[0].id).not.toBe(oldId);
+		expect(n8n.items().filter((item) => item.event === 'webhook.recreated')).toHaveLength(1);
+
+		const changes = [await uiCreate('After the race 1'), await uiCreate('After the race 2')];
+		await waitFor('both changes', () => changes.every((id) => n8n.items().some((item) => item.recordId === id)));
+		await sleep(300);
+		expect(n8n.items().filter((item) => changes.includes(String(item.recordId)))).toHaveLength(2);
+	});
+
+	it('(d) deactivation during a keep-alive pass that would replace the webhook leaves no webhook', async () => {
+		await start({ webhookLifetimeMs: 1500 });
+		await n8n.activate();
+		await sleep(1700);
+		resetKeepAliveMemory();
+		const ticking = n8n.tick();
+		await n8n.deactivate();
+		await ticking;
+		await settleKeepAlive();
+		expect(await emulatorWebhooks()).toHaveLength(0);
 	});
 });
