@@ -1,5 +1,6 @@
 import { AirtableInputError } from './errors';
 import { createFetchExecutor } from './http';
+import { metricsText } from './metrics';
 import { TableHandle } from './records';
 import { RequestRunner } from './request';
 import { BaseSchema, cachedSchema } from './schema';
@@ -77,7 +78,13 @@ export class AirtableClient {
 		const redact = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join('[redacted]'), text);
 		const shared = resolveSharedLimits(options.sharedLimits);
 		const store = shared ? sharedLimitStore(shared, options.logger) : undefined;
-		this.runner = new RequestRunner(transport, new Throttle(this.identityHash, limits, store), limits, redact);
+		this.runner = new RequestRunner(
+			transport,
+			new Throttle(this.identityHash, limits, store),
+			limits,
+			redact,
+			options.logger,
+		);
 	}
 
 	base(baseId: string): BaseHandle {
@@ -121,6 +128,14 @@ export class AirtableClient {
 	/** Counters of this client instance (a snapshot). */
 	stats(): ClientStats {
 		return { ...this.runner.stats };
+	}
+
+	/**
+	 * Prometheus text of the process's Airtable metrics: like the limiters, they are shared by
+	 * every client in the process.
+	 */
+	metrics(): string {
+		return metricsText();
 	}
 
 	/** Limiters hold circular internals; logging a client shows what matters. */
