@@ -55,14 +55,12 @@ export class RequestRunner {
 	/** Sends the call; every attempt, wait and retry is counted into the process's metrics. */
 	async call<T>(call: ApiCall): Promise<T> {
 		const tracker = new CallTracker(call, this.now, this.logger);
-		try {
-			const result = await this.send<T>(call, tracker);
-			tracker.succeeded();
-			return result;
-		} catch (error) {
-			tracker.failed(error, error instanceof CallCancelled);
-			throw error;
-		}
+		const outcome = this.send<T>(call, tracker);
+		outcome.then(
+			() => tracker.succeeded(),
+			(error: unknown) => tracker.failed(error, error instanceof CallCancelled),
+		);
+		return await outcome;
 	}
 
 	private async send<T>(call: ApiCall, tracker: CallTracker): Promise<T> {
