@@ -71,3 +71,10 @@ export {
 	type CircuitBreakerState,
 } from './nodes/client/metrics';
 export type { AirtableRequestEvent, AirtableRateLimitHoldEvent } from './nodes/client/callObserver';
+export {
+	AirtableReplayMismatchError,
+	AirtableReplayExhaustedError,
+	resetSimulationSessions,
+	type SimulationOptions,
+} from './nodes/client/simulation';
+export type { Cassette, Interaction, RecordedRequest, RecordedOutcome } from './nodes/client/cassette';

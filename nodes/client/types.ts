@@ -6,6 +6,8 @@
 
 import type { RedisOptions } from 'ioredis';
 
+import type { SimulationOptions } from './simulation';
+
 /** Cell values as the REST API reads and writes them ("V1" cell format). */
 export type FieldValue = unknown;
 export type Fields = Record<string, FieldValue>;
@@ -110,6 +112,11 @@ export interface AirtableClientOptions {
 	 * each a JSON-friendly object as the second argument. n8n's logger fits as it is.
 	 */
 	logger?: ClientLogger;
+	/**
+	 * Record every exchange to a cassette, or replay one offline (see simulation.ts and the
+	 * README's "Record and replay"). Off by default.
+	 */
+	simulation?: SimulationOptions;
 }
 
 export interface ClientLogger {
