@@ -108,7 +108,7 @@ describe('record -> replay round trip', () => {
 
 	it('records a lost answer as a network error and replays it as one', async () => {
 		const cassette: Cassette = { version: 1, recordedAt: '2024-05-01T00:00:00.000Z', interactions: [] };
-		api().get(`${TABLE_PATH}/recSIM00000000001`).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+		api().get(`${TABLE_PATH}/recSIM00000000001`).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
 		api().get(`${TABLE_PATH}/recSIM00000000001`).reply(200, { id: 'recSIM00000000001', createdTime: '2024-05-01T10:00:00.000Z', fields: {} });
 		await client({ mode: 'record', cassette }).base(BASE).table(TABLE).get('recSIM00000000001');
 		expect(cassette.interactions[0].response).toEqual({ error: { code: 'ECONNRESET', requestSent: true } });
