@@ -13,6 +13,7 @@ import { AirtableClient } from '../client/AirtableClient';
 import { classifyThrown } from '../client/http';
 import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
 import { exposeMetricsToN8n } from './n8nMetrics';
+import { simulationFromEnv } from './simulationSettings';
 import { AUTHENTICATION_CREDENTIAL, type AuthenticationMethod, TOKEN_CREDENTIAL_TYPE } from './properties';
 
 /** Every n8n context our nodes run in; all of them can sign requests with the node's credential. */
@@ -145,5 +146,6 @@ export async function getAirtableClient(ctx: AirtableContext): Promise<AirtableC
 		identity: limiterIdentity(ctx, credentialType, data),
 		// Shared limits (queue mode) come from the environment; their warnings go to n8n's log.
 		logger: ctx.logger,
+		simulation: simulationFromEnv(),
 	});
 }
