@@ -27,7 +27,7 @@ export type RetryReason = 'rate_limit' | 'http_502' | 'http_503' | 'http_504' | 
  * A limiter wait shorter than this is the limiter's own scheduling (a few event-loop turns,
  * 5–20 ms on a busy host), not pacing: counting it would make every request look throttled.
  */
-export const WAIT_NOTICE_MS = 50;
+const WAIT_NOTICE_MS = 50;
 
 /**
  * Structured log entry for one finished call (all attempts). JSON-friendly; carries ids,

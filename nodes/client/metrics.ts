@@ -51,13 +51,13 @@ export const RETRIES_TOTAL = airtableMetrics.register({
 	type: 'counter',
 	labelNames: ['base', 'reason'],
 });
-export const WEBHOOK_EVENTS_TOTAL = airtableMetrics.register({
+const WEBHOOK_EVENTS_TOTAL = airtableMetrics.register({
 	name: 'airtable_webhook_events_total',
 	help: 'Airtable webhook events handled by the Instant Trigger, by base, table id and type.',
 	type: 'counter',
 	labelNames: ['base', 'table', 'type'],
 });
-export const CIRCUIT_BREAKER_STATE = airtableMetrics.register({
+const CIRCUIT_BREAKER_STATE = airtableMetrics.register({
 	name: 'airtable_circuit_breaker_state',
 	help: 'Circuit breaker per base: 0 closed, 1 open (failing fast), 2 half-open (probing).',
 	type: 'gauge',
@@ -65,9 +65,9 @@ export const CIRCUIT_BREAKER_STATE = airtableMetrics.register({
 });
 
 /** Label value for calls not tied to a base (whoami, the base list). */
-export const NO_BASE = 'none';
+const NO_BASE = 'none';
 /** Label value for ids past the cap or not shaped like an id. */
-export const OTHER = 'other';
+const OTHER = 'other';
 
 const MAX_BASES = 100;
 const MAX_TABLES = 500;

@@ -84,11 +84,6 @@ export class MetricsRegistry {
 		this.emit({ spec, labels, kind: 'observe', value });
 	}
 
-	/** Current value of a counter or gauge series (0 when never touched); for tests and mirrors. */
-	value(spec: MetricSpec, labels: Labels): number {
-		return this.families.get(spec.name)?.seriesFor(labels).value ?? 0;
-	}
-
 	/** Subscribes to every later change; returns the unsubscribe function. */
 	onUpdate(listener: (update: MetricUpdate) => void): () => void {
 		this.listeners.add(listener);
