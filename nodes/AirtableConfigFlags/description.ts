@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { timeBudgetOption } from '../shared/properties';
+
 export const operationProperty: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',
@@ -105,6 +107,7 @@ export const flagProperties: INodeProperties[] = [
 				description:
 					'Number column with the percentage (0–100) of subjects the flag is on for; empty means 100',
 			},
+			timeBudgetOption,
 			{
 				displayName: 'Unknown Flag',
 				name: 'unknownFlag',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { useFieldIdsOption } from '../shared/properties';
+import { timeBudgetOption, useFieldIdsOption } from '../shared/properties';
 
 const fieldsDependOn = ['base.value', 'table.value'];
 const conditionsOnly = { show: { filterMode: ['conditions'] } };
@@ -277,6 +277,7 @@ export const optionsProperty: INodeProperties = {
 			default: 100,
 			description: 'Records per request (and per item in page output), at most 100',
 		},
+		timeBudgetOption,
 		{
 			displayName: 'Time Zone',
 			name: 'timeZone',

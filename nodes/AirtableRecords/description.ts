@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ignoreFieldsOption, typecastOption, useFieldIdsOption } from '../shared/properties';
+import { ignoreFieldsOption, timeBudgetOption, typecastOption, useFieldIdsOption } from '../shared/properties';
 
 export type RecordsOperation = 'create' | 'get' | 'getManyByIds' | 'update' | 'replace' | 'delete';
 
@@ -129,6 +129,7 @@ export const optionsProperty: INodeProperties = {
 			...ignoreFieldsOption,
 			displayOptions: { show: { '/operation': WRITE_OPERATIONS, '/columns.mappingMode': ['autoMapInputData'] } },
 		},
+		timeBudgetOption,
 		{ ...typecastOption, displayOptions: { show: { '/operation': WRITE_OPERATIONS } } },
 		useFieldIdsOption,
 	],

@@ -1,5 +1,10 @@
+import { BreakerRefusal, breakerFor, type BreakerState, type BreakerTicket } from './breaker';
+import { OutOfBudget, TimeBudget } from './budget';
+import type { Clock } from './clock';
 import {
 	AirtableNetworkError,
+	AirtableTimeBudgetError,
+	AirtableUnavailableError,
 	AirtableUnknownOutcomeError,
 	errorFromResponse,
 	parseErrorBody,
@@ -7,8 +12,8 @@ import {
 } from './errors';
 import { isTransportError } from './http';
 import { decideRetry, type Failure, type RequestSafety } from './retry';
-import { sleep, type Throttle } from './throttle';
-import type { ClientLimits, ClientStats, HttpExecutor, HttpMethod } from './types';
+import { SharedBreakerOpen, type Passage, type Throttle } from './throttle';
+import type { ClientLimits, ClientStats, HttpExecutor, HttpMethod, HttpResponse } from './types';
 
 /** One logical API call; the runner may send it several times. */
 export interface ApiCall {
@@ -36,51 +41,117 @@ export class CallCancelled extends Error {
 	}
 }
 
-/** Throttle -> send -> classify -> retry or throw an AirtableError; counts into stats. */
-export class RequestRunner {
-	readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, throttledMs: 0 };
+/** What one attempt brought back: a response, or the executor's TransportError. */
+type Sent = { response: HttpResponse } | { error: unknown };
 
+/** Counters shared by a client and its views (e.g. `withTimeBudget`). */
+export type RunnerStats = Omit<ClientStats, 'breakers'>;
+
+/**
+ * Breaker -> throttle -> send -> classify -> retry or throw an AirtableError, all inside the
+ * call's time budget; counts into stats.
+ */
+export class RequestRunner {
 	constructor(
 		private readonly executor: HttpExecutor,
 		private readonly throttle: Throttle,
 		private readonly limits: ClientLimits,
+		private readonly clock: Clock,
 		/** Removes the token from any text that could end up in an error. */
 		private readonly redact: (text: string) => string,
+		readonly stats: RunnerStats = { requests: 0, retries: 0, rateLimited: 0, throttledMs: 0 },
+		/** Bases this client called, for the breaker states in stats(). */
+		private readonly basesSeen = new Set<string>(),
 	) {}
 
+	/** The same runner (limiters, stats) with another time budget per call. */
+	withBudget(budgetMs: number): RequestRunner {
+		return new RequestRunner(
+			this.executor,
+			this.throttle,
+			{ ...this.limits, budgetMs },
+			this.clock,
+			this.redact,
+			this.stats,
+			this.basesSeen,
+		);
+	}
+
+	breakerStates(): Record<string, BreakerState> {
+		const states: Record<string, BreakerState> = {};
+		for (const baseId of this.basesSeen) states[baseId] = this.breaker(baseId).state;
+		return states;
+	}
+
+	private breaker(baseId: string) {
+		return breakerFor(baseId, this.limits.breakerThreshold, this.limits.breakerCooldownMs, this.clock);
+	}
+
 	async call<T>(call: ApiCall): Promise<T> {
+		const budget = new TimeBudget(this.clock, this.limits.budgetMs);
+		let attempts = 0;
+		return await this.attempts<T>(call, budget, (n) => (attempts = n)).catch((error: unknown) =>
+			Promise.reject(this.explained(error, this.details(call, attempts), budget)),
+		);
+	}
+
+	/** The client's internal reasons to stop (budget, breaker) as AirtableErrors with the call's details. */
+	private explained(error: unknown, details: AirtableErrorDetails, budget: TimeBudget): unknown {
+		if (error instanceof OutOfBudget) {
+			const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+			return new AirtableTimeBudgetError(
+				details,
+				`The call ran out of its ${seconds(budget.budgetMs)} time budget after ${seconds(budget.elapsedMs())}: ` +
+					`it would have had to wait${error.waitMs > 0 ? ` ${seconds(error.waitMs)} more` : ' longer'} ` +
+					`for ${error.waitingFor}`,
+			);
+		}
+		if (error instanceof BreakerRefusal) {
+			return new AirtableUnavailableError(details, error.reason, error.retryAt, this.clock.now());
+		}
+		return error;
+	}
+
+	private async attempts<T>(call: ApiCall, budget: TimeBudget, countAttempts: (n: number) => void): Promise<T> {
 		const counters = { rateLimited: 0, backoffs: 0 };
 		let attempts = 0;
+		if (call.baseId) this.basesSeen.add(call.baseId);
 		for (;;) {
-			const passage = await this.throttle.pass(call.baseId);
+			const passage = await this.passThrottle(call.baseId, budget);
 			this.stats.throttledMs += passage.waitedMs;
 			if (call.isCancelled?.()) {
 				passage.cancel();
 				throw new CallCancelled();
 			}
-			passage.start();
+			let ticket: BreakerTicket | undefined;
+			let admitted = false;
+			try {
+				ticket = call.baseId ? this.breaker(call.baseId).admit() : undefined;
+				// The attempt's timeout never runs past the budget; a request needs some time at least.
+				budget.check(1, 'an answer from Airtable');
+				admitted = true;
+			} finally {
+				if (!admitted) {
+					ticket?.abandoned();
+					passage.cancel();
+				}
+			}
 			this.stats.requests++;
 			if (attempts > 0) this.stats.retries++;
-			attempts++;
+			countAttempts(++attempts);
 
-			const sent = await this.executor
-				.send({
-					method: call.method,
-					path: call.path,
-					body: call.body,
-					timeoutMs: this.limits.requestTimeoutMs,
-				})
-				.then(
-					(response) => ({ response }),
-					(error: unknown) => ({ error }),
-				);
+			const sent = await this.send(call, passage, Math.min(this.limits.requestTimeoutMs, budget.remainingMs()));
 			if ('error' in sent) {
 				// The executor contract: only TransportErrors; anything else is not ours to classify.
-				if (!isTransportError(sent.error)) throw sent.error;
-				const decision = decideRetry({ transport: sent.error }, call.safety, counters, this.limits);
+				if (!isTransportError(sent.error)) {
+					ticket?.abandoned();
+					throw sent.error;
+				}
+				this.reportFailure(call.baseId, ticket, `network error ${sent.error.code}`);
+				const decision = decideRetry({ transport: sent.error }, call.safety, counters, this.limits, this.clock.now());
 				if (decision.action === 'retry') {
 					counters.backoffs++;
-					await sleep(decision.delayMs);
+					await budget.sleep(decision.delayMs, 'the backoff before retrying after a network error');
 					continue;
 				}
 				const details: AirtableErrorDetails = { ...this.details(call, attempts), code: sent.error.code };
@@ -90,6 +161,8 @@ export class RequestRunner {
 					: new AirtableNetworkError(details, reason);
 			}
 			const { response } = sent;
+			if (response.status >= 500) this.reportFailure(call.baseId, ticket, `HTTP ${response.status}`);
+			else ticket?.succeeded();
 			if (response.status >= 200 && response.status < 300) return response.body as T;
 
 			const body = this.redactBody(response.body);
@@ -103,14 +176,14 @@ export class RequestRunner {
 				type: parsed.type,
 				retryAfter: headerValue(response.headers, 'retry-after'),
 			};
-			const decision = decideRetry(failure, call.safety, counters, this.limits);
+			const decision = decideRetry(failure, call.safety, counters, this.limits, this.clock.now());
 			if (decision.action === 'retry-after-hold') {
 				counters.rateLimited++;
 				continue;
 			}
 			if (decision.action === 'retry') {
 				counters.backoffs++;
-				await sleep(decision.delayMs);
+				await budget.sleep(decision.delayMs, `the pause before retrying after HTTP ${response.status}`);
 				continue;
 			}
 			const details = this.details(call, attempts);
@@ -124,13 +197,55 @@ export class RequestRunner {
 		}
 	}
 
+	/** A failure for the base's breaker; when it opens the breaker, other processes learn of it too. */
+	private reportFailure(baseId: string | undefined, ticket: BreakerTicket | undefined, reason: string): void {
+		if (baseId && ticket?.failed(reason)) this.throttle.shareBreakerOpen(baseId, this.limits.breakerCooldownMs);
+	}
+
+	/** The throttle's wait, with another process's open breaker turned into this process's. */
+	private async passThrottle(baseId: string | undefined, budget: TimeBudget): Promise<Passage> {
+		return await this.throttle.pass(baseId, budget).catch((error: unknown) => {
+			if (!(error instanceof SharedBreakerOpen) || !baseId) return Promise.reject(error);
+			const reason = 'another process saw Airtable fail repeatedly';
+			this.breaker(baseId).openFor(error.ms, reason);
+			return Promise.reject(new BreakerRefusal(reason, this.clock.now() + error.ms));
+		});
+	}
+
+	/**
+	 * One attempt. The limiter's windows count from the moment the request really leaves: the
+	 * executor says so through `onDispatch` (after its own async work, e.g. n8n resolving the
+	 * credential). Without that signal: from the hand-over, or — for an executor that promised
+	 * the signal but never gave it — from the answer, the latest the request can have left.
+	 */
+	private async send(call: ApiCall, passage: Passage, timeoutMs: number): Promise<Sent> {
+		const handedOverAt = this.clock.now();
+		let dispatched = false;
+		const onDispatch = () => {
+			if (dispatched) return;
+			dispatched = true;
+			passage.dispatched();
+		};
+		const sent = await this.executor
+			.send({ method: call.method, path: call.path, body: call.body, timeoutMs, onDispatch })
+			.then(
+				(response): Sent => ({ response }),
+				(error: unknown): Sent => ({ error }),
+			);
+		if (!dispatched) {
+			dispatched = true;
+			passage.dispatched(this.executor.signalsDispatch ? this.clock.now() : handedOverAt);
+		}
+		return sent;
+	}
+
 	private details(call: ApiCall, attempts: number): AirtableErrorDetails {
 		return {
 			operation: call.operation,
 			baseId: call.baseId,
 			table: call.table,
 			itemIndexes: call.itemIndexes,
-			retries: attempts - 1,
+			retries: Math.max(0, attempts - 1),
 		};
 	}
 
