@@ -93,8 +93,12 @@ it('three processes together never put more than 5 requests in any 1 s window, w
 it('requests that leave late (as inside n8n) still never put 6 in a window: the window counts from the dispatch', async () => {
 	await emulator(30_000);
 	// Every third request leaves 300 ms after it was let through. Counted from the grant (the
-	// old Lua), a late request and a prompt one a window later arrived < 1 s apart.
-	const { workers } = await runWorkers(WORKERS, workerConfig({ durationMs: 6000, dispatchDelayMs: 300 }));
+	// old Lua), a late request and a prompt one a window later arrived < 1 s apart. The 100 ms
+	// margin only absorbs this loaded test machine's send jitter; it is far below the 300 ms skew.
+	const { workers } = await runWorkers(
+		WORKERS,
+		workerConfig({ durationMs: 6000, dispatchDelayMs: 300, limits: { windowMarginMs: 100 } }),
+	);
 	const reports = await finish(workers);
 	const log = baseLog();
 	expect(log.filter((e) => e.status === 429)).toEqual([]);
