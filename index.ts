@@ -22,6 +22,7 @@ export {
 	AirtableQuotaError,
 	AirtableServerError,
 	AirtableNetworkError,
+	AirtableNotSentError,
 	AirtableUnknownOutcomeError,
 	AirtableUnavailableError,
 	AirtableTimeBudgetError,
@@ -32,6 +33,7 @@ export {
 	type AirtableErrorKind,
 	type AirtableErrorDetails,
 	type ErrorContext,
+	type LandedResult,
 } from './nodes/client/errors';
 export {
 	escapeFormulaString,
@@ -50,6 +52,8 @@ export {
 	createFetchExecutor,
 	TransportError,
 	isTransportError,
+	RequestNotSentError,
+	isRequestNotSentError,
 	DEFAULT_BASE_URL,
 	type FetchExecutorOptions,
 } from './nodes/client/http';

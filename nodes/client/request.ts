@@ -3,6 +3,7 @@ import { OutOfBudget, TimeBudget } from './budget';
 import type { Clock } from './clock';
 import {
 	AirtableNetworkError,
+	AirtableNotSentError,
 	AirtableTimeBudgetError,
 	AirtableUnavailableError,
 	AirtableUnknownOutcomeError,
@@ -10,8 +11,8 @@ import {
 	parseErrorBody,
 	type AirtableErrorDetails,
 } from './errors';
-import { isTransportError } from './http';
-import { decideRetry, type Failure, type RequestSafety } from './retry';
+import { isRequestNotSentError, isTransportError } from './http';
+import { answerMayBeLost, decideRetry, type Failure, type RequestSafety } from './retry';
 import { SharedBreakerOpen, type Passage, type Throttle } from './throttle';
 import type { ClientLimits, ClientStats, HttpExecutor, HttpMethod, HttpResponse } from './types';
 
@@ -31,6 +32,12 @@ export interface ApiCall {
 	itemIndexes?: number[];
 	/** Checked before each attempt: lets a batch call off requests not sent yet. */
 	isCancelled?: () => boolean;
+	/**
+	 * Told when the call is about to be re-sent after an attempt whose answer was lost, so a
+	 * caller can report results of the re-send honestly (an upsert's "updated" may be a record
+	 * the lost attempt created).
+	 */
+	onResendAfterLostAnswer?: () => void;
 }
 
 /** Thrown instead of sending when `isCancelled` said so; never leaves the client. */
@@ -39,6 +46,12 @@ export class CallCancelled extends Error {
 		super('Request called off because another part of the batch failed');
 		this.name = 'CallCancelled';
 	}
+}
+
+/** How far one call got: attempts sent, and whether one of them lost its answer. */
+interface Progress {
+	attempts: number;
+	afterLostAnswer: boolean;
 }
 
 /** What one attempt brought back: a response, or the executor's TransportError. */
@@ -89,9 +102,9 @@ export class RequestRunner {
 
 	async call<T>(call: ApiCall): Promise<T> {
 		const budget = new TimeBudget(this.clock, this.limits.budgetMs);
-		let attempts = 0;
-		return await this.attempts<T>(call, budget, (n) => (attempts = n)).catch((error: unknown) =>
-			Promise.reject(this.explained(error, this.details(call, attempts), budget)),
+		const progress: Progress = { attempts: 0, afterLostAnswer: false };
+		return await this.attempts<T>(call, budget, progress).catch((error: unknown) =>
+			Promise.reject(this.explained(error, this.details(call, progress), budget)),
 		);
 	}
 
@@ -112,9 +125,13 @@ export class RequestRunner {
 		return error;
 	}
 
-	private async attempts<T>(call: ApiCall, budget: TimeBudget, countAttempts: (n: number) => void): Promise<T> {
+	private async attempts<T>(call: ApiCall, budget: TimeBudget, progress: Progress): Promise<T> {
 		const counters = { rateLimited: 0, backoffs: 0 };
-		let attempts = 0;
+		const resending = (failure: Failure) => {
+			if (!answerMayBeLost(failure) || progress.afterLostAnswer) return;
+			progress.afterLostAnswer = true;
+			call.onResendAfterLostAnswer?.();
+		};
 		if (call.baseId) this.basesSeen.add(call.baseId);
 		for (;;) {
 			const passage = await this.passThrottle(call.baseId, budget);
@@ -137,12 +154,21 @@ export class RequestRunner {
 				}
 			}
 			this.stats.requests++;
-			if (attempts > 0) this.stats.retries++;
-			countAttempts(++attempts);
+			if (progress.attempts > 0) this.stats.retries++;
+			progress.attempts++;
 
 			const sent = await this.send(call, passage, Math.min(this.limits.requestTimeoutMs, budget.remainingMs()));
 			if ('error' in sent) {
-				// The executor contract: only TransportErrors; anything else is not ours to classify.
+				if (isRequestNotSentError(sent.error)) {
+					// A local failure (credential, URL, sandbox): nothing reached Airtable, nothing for the breaker.
+					ticket?.abandoned();
+					throw new AirtableNotSentError(
+						sent.error.kind,
+						{ ...this.details(call, progress), code: sent.error.code },
+						this.redact(sent.error.message),
+					);
+				}
+				// The executor contract: only TransportErrors besides; anything else is not ours to classify.
 				if (!isTransportError(sent.error)) {
 					ticket?.abandoned();
 					throw sent.error;
@@ -150,11 +176,12 @@ export class RequestRunner {
 				this.reportFailure(call.baseId, ticket, `network error ${sent.error.code}`);
 				const decision = decideRetry({ transport: sent.error }, call.safety, counters, this.limits, this.clock.now());
 				if (decision.action === 'retry') {
+					resending({ transport: sent.error });
 					counters.backoffs++;
 					await budget.sleep(decision.delayMs, 'the backoff before retrying after a network error');
 					continue;
 				}
-				const details: AirtableErrorDetails = { ...this.details(call, attempts), code: sent.error.code };
+				const details: AirtableErrorDetails = { ...this.details(call, progress), code: sent.error.code };
 				const reason = this.redact(sent.error.message);
 				throw decision.action === 'fail' && decision.unknownOutcome
 					? new AirtableUnknownOutcomeError(details, reason)
@@ -182,11 +209,12 @@ export class RequestRunner {
 				continue;
 			}
 			if (decision.action === 'retry') {
+				resending(failure);
 				counters.backoffs++;
 				await budget.sleep(decision.delayMs, `the pause before retrying after HTTP ${response.status}`);
 				continue;
 			}
-			const details = this.details(call, attempts);
+			const details = this.details(call, progress);
 			if (decision.unknownOutcome) {
 				throw new AirtableUnknownOutcomeError(
 					{ ...details, status: response.status, type: parsed.type, airtableMessage: parsed.message },
@@ -239,13 +267,14 @@ export class RequestRunner {
 		return sent;
 	}
 
-	private details(call: ApiCall, attempts: number): AirtableErrorDetails {
+	private details(call: ApiCall, progress: Progress): AirtableErrorDetails {
 		return {
+			afterLostAnswer: progress.afterLostAnswer,
 			operation: call.operation,
 			baseId: call.baseId,
 			table: call.table,
 			itemIndexes: call.itemIndexes,
-			retries: Math.max(0, attempts - 1),
+			retries: Math.max(0, progress.attempts - 1),
 		};
 	}
 

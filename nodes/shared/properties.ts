@@ -1,4 +1,9 @@
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type {
+	INodeCredentialDescription,
+	INodeProperties,
+	INodePropertyOptions,
+	ResourceMapperTypeOptions,
+} from 'n8n-workflow';
 
 /** Credential type names, shared by every node and by the executor that picks one. */
 export const TOKEN_CREDENTIAL_TYPE = 'airtableSyncTokenApi';
@@ -232,3 +237,58 @@ export const timeBudgetOption: INodeProperties = {
 	description:
 		'Longest one Airtable request may take including its retries, rate-limit pauses and Retry-After waits. When a wait would pass it, the request fails with an error saying so instead of holding the execution.',
 };
+
+/** The "Operation" picker every multi-operation node starts with. */
+export function operationProperty(options: INodePropertyOptions[], defaultValue: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options,
+		default: defaultValue,
+	};
+}
+
+/** A node's "Options" collection (optional settings behind "Add option"). */
+export function optionsCollection(options: INodeProperties[], extra: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options,
+		...extra,
+	};
+}
+
+/**
+ * The "Fields" resource mapper: columns from the selected table's schema (reloaded when base,
+ * table or "Use Field IDs" change), with auto-map of the input data. `resourceMapper` holds
+ * what differs: the column method, the mode and the matching settings.
+ */
+export function fieldsMapperProperty(
+	resourceMapper: Pick<ResourceMapperTypeOptions, 'resourceMapperMethod' | 'mode'> & Partial<ResourceMapperTypeOptions>,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
+	return {
+		displayName: 'Fields',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['base.value', 'table.value', 'options.useFieldIds'],
+			resourceMapper: {
+				fieldWords: { singular: 'field', plural: 'fields' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				...resourceMapper,
+			} as ResourceMapperTypeOptions,
+		},
+		...extra,
+	};
+}
