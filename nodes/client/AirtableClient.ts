@@ -1,8 +1,10 @@
 import { systemClock, type Clock } from './clock';
 import { AirtableInputError } from './errors';
 import { createFetchExecutor } from './http';
+import { metricsText } from './metrics';
 import { TableHandle } from './records';
 import { RequestRunner } from './request';
+import { REPLAY_FAST_LIMITS, simulatedExecutor } from './simulation';
 import { BaseSchema, cachedSchema } from './schema';
 import { hashIdentity, resolveLimits, Throttle } from './throttle';
 import type {
@@ -66,21 +68,25 @@ export class AirtableClient {
 	private readonly clock: Clock;
 
 	constructor(options: AirtableClientOptions) {
-		const { token, executor } = options ?? {};
-		if (!executor && !token) {
+		const { token, executor, simulation } = options ?? {};
+		const replaying = simulation?.mode === 'replay';
+		if (!executor && !token && !replaying) {
 			throw new AirtableInputError('AirtableClient needs a token (or an executor that authenticates)');
 		}
-		const limits = resolveLimits(options.limits);
+		const limits = resolveLimits(replaying && simulation.speed !== 'recorded' ? { ...options.limits, ...REPLAY_FAST_LIMITS } : options.limits);
 		this.clock = options.clock ?? systemClock;
 		this.schemaTtlMs = options.schemaTtlMs ?? DEFAULT_SCHEMA_TTL_MS;
-		const transport: HttpExecutor =
+		const network: HttpExecutor | undefined =
 			executor ??
-			createFetchExecutor({ token: token as string, baseUrl: options.baseUrl, timeoutMs: limits.requestTimeoutMs });
+			(token ? createFetchExecutor({ token, baseUrl: options.baseUrl, timeoutMs: limits.requestTimeoutMs }) : undefined);
+		const transport = simulation
+			? simulatedExecutor(network, simulation, { secrets: [token, options.identity] })
+			: (network as HttpExecutor);
 		this.identityHash = hashIdentity(options.identity ?? token ?? ANONYMOUS_IDENTITY);
 		const secrets = [token, options.identity].filter((value): value is string => !!value && value.length >= 8);
 		const redact = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join('[redacted]'), text);
 		const throttle = new Throttle(this.identityHash, limits, this.clock, options.sharedLimits);
-		this.runner = new RequestRunner(transport, throttle, limits, this.clock, redact);
+		this.runner = new RequestRunner(transport, throttle, limits, this.clock, redact, options.logger);
 	}
 
 	/**
@@ -133,6 +139,14 @@ export class AirtableClient {
 	/** Counters of this client instance and the breaker state of every base it called (a snapshot). */
 	stats(): ClientStats {
 		return { ...this.runner.stats, breakers: this.runner.breakerStates() };
+	}
+
+	/**
+	 * Prometheus text of the process's Airtable metrics: like the limiters, they are shared by
+	 * every client in the process.
+	 */
+	metrics(): string {
+		return metricsText();
 	}
 
 	/** Limiters hold circular internals; logging a client shows what matters. */

@@ -1,7 +1,8 @@
 import { clockTag, type Clock } from './clock';
+import { recordCircuitBreakerState, type CircuitBreakerState } from './metrics';
 import { processState } from './state';
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
+export type BreakerState = CircuitBreakerState;
 
 /** Why a call may not go out now, and from when it may. */
 export class BreakerRefusal extends Error {
@@ -39,6 +40,7 @@ export class CircuitBreaker {
 	private lastReason = '';
 
 	constructor(
+		private readonly baseId: string,
 		private readonly threshold: number,
 		private readonly cooldownMs: number,
 		private readonly clock: Clock,
@@ -63,6 +65,7 @@ export class CircuitBreaker {
 				);
 			}
 			this.probeOut = true;
+			recordCircuitBreakerState(this.baseId, 'half-open');
 			return this.ticket(true);
 		}
 		return this.ticket(false);
@@ -85,7 +88,9 @@ export class CircuitBreaker {
 		return {
 			succeeded: once(() => {
 				this.failures = 0;
+				if (!this.opened) return;
 				this.opened = false;
+				recordCircuitBreakerState(this.baseId, 'closed');
 			}),
 			failed: (reason: string) => {
 				let openedNow = false;
@@ -105,6 +110,7 @@ export class CircuitBreaker {
 	private open(until: number): void {
 		this.opened = true;
 		this.openUntil = Math.max(this.openUntil, until);
+		recordCircuitBreakerState(this.baseId, 'open');
 	}
 
 	private describe(): string {
@@ -128,5 +134,5 @@ const breakers = processState.registry<CircuitBreaker>('client.breakers', {
 /** The process-wide breaker of one base (per threshold/cooldown setting and clock). */
 export function breakerFor(baseId: string, threshold: number, cooldownMs: number, clock: Clock): CircuitBreaker {
 	const key = `base:${baseId}|${threshold}/${cooldownMs}${clockTag(clock)}`;
-	return breakers.getOrCreate(key, () => new CircuitBreaker(threshold, cooldownMs, clock));
+	return breakers.getOrCreate(key, () => new CircuitBreaker(baseId, threshold, cooldownMs, clock));
 }

@@ -11,10 +11,11 @@ import {
 	parseErrorBody,
 	type AirtableErrorDetails,
 } from './errors';
+import { CallTracker, retryReason } from './callObserver';
 import { isRequestNotSentError, isTransportError } from './http';
 import { answerMayBeLost, decideRetry, type Failure, type RequestSafety } from './retry';
 import { SharedBreakerOpen, type Passage, type Throttle } from './throttle';
-import type { ClientLimits, ClientStats, HttpExecutor, HttpMethod, HttpResponse } from './types';
+import type { ClientLimits, ClientLogger, ClientStats, HttpExecutor, HttpMethod, HttpResponse } from './types';
 
 /** One logical API call; the runner may send it several times. */
 export interface ApiCall {
@@ -72,6 +73,8 @@ export class RequestRunner {
 		private readonly clock: Clock,
 		/** Removes the token from any text that could end up in an error. */
 		private readonly redact: (text: string) => string,
+		/** Receives one structured event per call (debug) and per 429 hold (info). */
+		private readonly logger?: ClientLogger,
 		readonly stats: RunnerStats = { requests: 0, retries: 0, rateLimited: 0, throttledMs: 0 },
 		/** Bases this client called, for the breaker states in stats(). */
 		private readonly basesSeen = new Set<string>(),
@@ -85,6 +88,7 @@ export class RequestRunner {
 			{ ...this.limits, budgetMs },
 			this.clock,
 			this.redact,
+			this.logger,
 			this.stats,
 			this.basesSeen,
 		);
@@ -100,12 +104,19 @@ export class RequestRunner {
 		return breakerFor(baseId, this.limits.breakerThreshold, this.limits.breakerCooldownMs, this.clock);
 	}
 
+	/** Sends the call; every attempt, wait and retry is counted into the process's metrics. */
 	async call<T>(call: ApiCall): Promise<T> {
+		const tracker = new CallTracker(call, () => this.clock.now(), this.logger);
 		const budget = new TimeBudget(this.clock, this.limits.budgetMs);
 		const progress: Progress = { attempts: 0, afterLostAnswer: false };
-		return await this.attempts<T>(call, budget, progress).catch((error: unknown) =>
+		const outcome = this.attempts<T>(call, budget, progress, tracker).catch((error: unknown) =>
 			Promise.reject(this.explained(error, this.details(call, progress), budget)),
 		);
+		outcome.then(
+			() => tracker.succeeded(),
+			(error: unknown) => tracker.failed(error, error instanceof CallCancelled),
+		);
+		return await outcome;
 	}
 
 	/** The client's internal reasons to stop (budget, breaker) as AirtableErrors with the call's details. */
@@ -125,7 +136,7 @@ export class RequestRunner {
 		return error;
 	}
 
-	private async attempts<T>(call: ApiCall, budget: TimeBudget, progress: Progress): Promise<T> {
+	private async attempts<T>(call: ApiCall, budget: TimeBudget, progress: Progress, tracker: CallTracker): Promise<T> {
 		const counters = { rateLimited: 0, backoffs: 0 };
 		const resending = (failure: Failure) => {
 			if (!answerMayBeLost(failure) || progress.afterLostAnswer) return;
@@ -136,6 +147,7 @@ export class RequestRunner {
 		for (;;) {
 			const passage = await this.passThrottle(call.baseId, budget);
 			this.stats.throttledMs += passage.waitedMs;
+			tracker.waited(passage.waitedMs);
 			if (call.isCancelled?.()) {
 				passage.cancel();
 				throw new CallCancelled();
@@ -157,6 +169,7 @@ export class RequestRunner {
 			if (progress.attempts > 0) this.stats.retries++;
 			progress.attempts++;
 
+			const sentAt = this.clock.now();
 			const sent = await this.send(call, passage, Math.min(this.limits.requestTimeoutMs, budget.remainingMs()));
 			if ('error' in sent) {
 				if (isRequestNotSentError(sent.error)) {
@@ -174,10 +187,12 @@ export class RequestRunner {
 					throw sent.error;
 				}
 				this.reportFailure(call.baseId, ticket, `network error ${sent.error.code}`);
+				tracker.attempted({ code: sent.error.code }, this.clock.now() - sentAt);
 				const decision = decideRetry({ transport: sent.error }, call.safety, counters, this.limits, this.clock.now());
 				if (decision.action === 'retry') {
 					resending({ transport: sent.error });
 					counters.backoffs++;
+					tracker.retrying('network');
 					await budget.sleep(decision.delayMs, 'the backoff before retrying after a network error');
 					continue;
 				}
@@ -188,6 +203,7 @@ export class RequestRunner {
 					: new AirtableNetworkError(details, reason);
 			}
 			const { response } = sent;
+			tracker.attempted({ status: response.status }, this.clock.now() - sentAt);
 			if (response.status >= 500) this.reportFailure(call.baseId, ticket, `HTTP ${response.status}`);
 			else ticket?.succeeded();
 			if (response.status >= 200 && response.status < 300) return response.body as T;
@@ -197,6 +213,7 @@ export class RequestRunner {
 			if (response.status === 429 && parsed.type !== 'PUBLIC_API_BILLING_LIMIT_EXCEEDED') {
 				this.stats.rateLimited++;
 				this.throttle.holdAfterRateLimit(call.baseId);
+				tracker.rateLimitHold(this.limits.rateLimitHoldMs);
 			}
 			const failure: Failure = {
 				status: response.status,
@@ -206,11 +223,13 @@ export class RequestRunner {
 			const decision = decideRetry(failure, call.safety, counters, this.limits, this.clock.now());
 			if (decision.action === 'retry-after-hold') {
 				counters.rateLimited++;
+				tracker.retrying('rate_limit');
 				continue;
 			}
 			if (decision.action === 'retry') {
 				resending(failure);
 				counters.backoffs++;
+				tracker.retrying(retryReason(response.status));
 				await budget.sleep(decision.delayMs, `the pause before retrying after HTTP ${response.status}`);
 				continue;
 			}

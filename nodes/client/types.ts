@@ -4,9 +4,10 @@
  * Pure TypeScript: nothing in nodes/client/ imports n8n.
  */
 
-import type { Clock } from './clock';
 import type { BreakerState } from './breaker';
+import type { Clock } from './clock';
 import type { SharedLimitStore } from './sharedLimits';
+import type { SimulationOptions } from './simulation';
 
 /** Cell values as the REST API reads and writes them ("V1" cell format). */
 export type FieldValue = unknown;
@@ -131,15 +132,26 @@ export interface AirtableClientOptions {
 	 * mode or the package's Redis settings are set.
 	 */
 	sharedLimits?: SharedLimitStore;
-	/** Where the client reports trouble it works around. Default: process.emitWarning. */
+	/**
+	 * Where the client reports trouble it works around (default: process.emitWarning), and,
+	 * when it has `debug`/`info`, structured events: one `airtable.request` per call (debug) and
+	 * one `airtable.rate_limit_hold` per 429 (info), each a JSON-friendly object as the second
+	 * argument. n8n's logger fits as it is.
+	 */
 	logger?: ClientLogger;
+	/**
+	 * Record every exchange to a cassette, or replay one offline (see simulation.ts and the
+	 * README's "Record and replay"). Off by default.
+	 */
+	simulation?: SimulationOptions;
 	/** Time source for every wait and timestamp of the client; default the system clock. Tests pass a fake one. */
 	clock?: Clock;
 }
 
 export interface ClientLogger {
-	warn(message: string): void;
-	info?(message: string): void;
+	warn(message: string, event?: object): void;
+	info?(message: string, event?: object): void;
+	debug?(message: string, event?: object): void;
 }
 
 export interface ClientStats {

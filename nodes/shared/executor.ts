@@ -12,6 +12,7 @@ import type {
 import { AirtableClient } from '../client/AirtableClient';
 import { classifyThrown } from '../client/http';
 import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
+import { exposeMetricsToN8n } from './n8nMetrics';
 import {
 	AUTHENTICATION_CREDENTIAL,
 	type AuthenticationMethod,
@@ -20,6 +21,7 @@ import {
 } from './properties';
 import { redisLimitStore } from './redisStore';
 import { packageSettings } from './settings';
+import { simulationFromEnv } from './simulationSettings';
 
 /** Every n8n context our nodes run in; all of them can sign requests with the node's credential. */
 export type AirtableContext =
@@ -193,11 +195,13 @@ export async function getAirtableClient(ctx: AirtableContext): Promise<AirtableC
 	const data = await credentialData(ctx, credentialType);
 	const apiUrl = typeof data.baseUrl === 'string' && data.baseUrl.trim() ? data.baseUrl.trim() : DEFAULT_API_URL;
 	const { sharedLimitsRedis } = packageSettings();
+	exposeMetricsToN8n(ctx.logger);
 	return new AirtableClient({
 		executor: createN8nExecutor(ctx, credentialType, apiUrl),
 		identity: limiterIdentity(ctx, credentialType, data),
 		limits: { budgetMs: timeBudgetMs(ctx) },
 		sharedLimits: sharedLimitsRedis ? redisLimitStore({ redis: sharedLimitsRedis, logger: ctx.logger }) : undefined,
 		logger: ctx.logger,
+		simulation: simulationFromEnv(),
 	});
 }

@@ -1,8 +1,19 @@
-import { AirtableServerError, AirtableUnavailableError, type ClientLimits, type HttpResponse } from '../../index';
+import {
+	AirtableServerError,
+	AirtableUnavailableError,
+	metricsText,
+	resetMetrics,
+	type ClientLimits,
+	type HttpResponse,
+} from '../../index';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, TABLE, useNock } from './helpers';
+import { sample } from './metricsSupport';
 
 useNock();
+beforeEach(() => resetMetrics());
+
+const breakerGauge = () => sample(metricsText(), 'airtable_circuit_breaker_state', { base: BASE });
 
 /** One attempt per call, so each failing call is one failure for the breaker. */
 const LIMITS: Partial<ClientLimits> = {
@@ -84,6 +95,7 @@ describe('circuit breaker per base', () => {
 		const client = makeClient({ executor, clock }, LIMITS);
 		const t = client.base(BASE).table(TABLE);
 		for (let i = 0; i < 5; i++) await outcome(clock, t.get('recA'));
+		expect(breakerGauge()).toBe(1);
 		await clock.advance(29_999);
 		expect(client.stats().breakers[BASE]).toBe('open');
 		await clock.advance(1);
@@ -98,6 +110,7 @@ describe('circuit breaker per base', () => {
 		});
 		const probing = makeClient({ executor: slowProbe, clock }, LIMITS).base(BASE).table(TABLE).get('recA');
 		await clock.advance(0);
+		expect(breakerGauge()).toBe(2);
 		// While the probe is out, everyone else still fails fast.
 		const during = await outcome(clock, t.get('recA'));
 		expect(during).toBeInstanceOf(AirtableUnavailableError);
@@ -105,6 +118,7 @@ describe('circuit breaker per base', () => {
 		answerProbe();
 		await clock.run(probing);
 		expect(client.stats().breakers[BASE]).toBe('closed');
+		expect(breakerGauge()).toBe(0);
 		expect(await outcome(clock, t.get('recA'))).toBe('ok');
 		expect(slowProbe.seen).toHaveLength(1);
 	});
