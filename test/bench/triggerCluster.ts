@@ -112,11 +112,11 @@ export async function triggerClusterDrill(changes = 500): Promise<ClusterDrillRe
 	const started = Date.now();
 	try {
 		say(`  starting n8n main, 1 worker and 2 webhook processes (queue mode, Redis :${redis.port}) in ${workDir}`);
-		const main = await launchN8n({ userFolder, logFile: join(workDir, 'main.log'), env });
+		const main = await launchN8n({ userFolder, logFile: join(workDir, 'main.log'), env, readyTimeoutMs: 420_000 });
 		pids.push(main.pid);
 		const others = await Promise.all([
-			startWorker({ userFolder, logFile: join(workDir, 'worker.log'), env }),
-			...hookPorts.map(async (port, n) => await startN8n({ userFolder, port, command: 'webhook', logFile: join(workDir, `webhook-${n + 1}.log`), env })),
+			startWorker({ userFolder, logFile: join(workDir, 'worker.log'), env, readyTimeoutMs: 420_000 }),
+			...hookPorts.map(async (port, n) => await startN8n({ userFolder, port, command: 'webhook', logFile: join(workDir, `webhook-${n + 1}.log`), env, readyTimeoutMs: 420_000 })),
 		]);
 		pids.push(...others.map((process) => process.pid));
 		const api = new N8nApi(main);
