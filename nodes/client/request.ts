@@ -95,7 +95,7 @@ export class RequestRunner {
 						this.redact(sent.error.message),
 					);
 				}
-				// The executor contract: only TransportErrors besides; anything else is not ours to classify.
+				// The executor contract: otherwise only TransportErrors; anything else is not ours to classify.
 				if (!isTransportError(sent.error)) throw sent.error;
 				const decision = decideRetry({ transport: sent.error }, call.safety, counters, this.limits);
 				if (decision.action === 'retry') {
