@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'http';
 import type { Socket } from 'net';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
 import { authenticate, canSeeBase, requireScope } from './auth';
+import { CassettePlayer } from './cassette';
 import { ApiError, errorTypeOf } from './errors';
 import type { FaultDecision } from './faults';
 import type { ApiRequest, ApiResponse, CallInfo } from './http';
@@ -69,6 +70,7 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Starts the emulator on 127.0.0.1 (random port unless `port` is given). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
 	const app = new EmulatorApp(options);
+	const player = options.cassette ? new CassettePlayer(options.cassette.file, options.cassette.speed === 'recorded') : undefined;
 	const sockets = new Set<Socket>();
 	const stalls = new Set<NodeJS.Timeout>();
 	let closing = false;
@@ -123,6 +125,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		};
 
 		try {
+			if (player) {
+				call.endpoint = 'replay';
+				const replayed = player.answer(method, url.pathname, url.searchParams, rawBody);
+				if (replayed.delayMs > 0) await delay(replayed.delayMs);
+				if ('dropConnection' in replayed) {
+					finish(undefined, 'replay');
+					req.socket.destroy();
+					return;
+				}
+				return finish(replayed.response);
+			}
 			if (url.pathname === '/oauth2/v1/authorize' && method === 'GET') {
 				call.endpoint = 'oauth.authorize';
 				return finish(app.oauth.authorize(apiReq));
