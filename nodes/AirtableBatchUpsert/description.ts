@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ignoreFieldsOption, typecastOption, useFieldIdsOption } from '../shared/properties';
+import { ignoreFieldsOption, timeBudgetOption, typecastOption, useFieldIdsOption } from '../shared/properties';
 
 export const columnsProperty: INodeProperties = {
 	displayName: 'Fields',
@@ -116,6 +116,7 @@ export const optionsProperty: INodeProperties = {
 			description:
 				'Whether matched records are replaced instead of updated: every field not mapped here is CLEARED on each matched record. Only use it when the mapping covers every field you want to keep.',
 		},
+		timeBudgetOption,
 		typecastOption,
 		useFieldIdsOption,
 	],
