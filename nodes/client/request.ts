@@ -181,7 +181,7 @@ export class RequestRunner {
 						this.redact(sent.error.message),
 					);
 				}
-				// The executor contract: otherwise only TransportErrors; anything else is not ours to classify.
+				// The executor contract: only TransportErrors besides; anything else is not ours to classify.
 				if (!isTransportError(sent.error)) {
 					ticket?.abandoned();
 					throw sent.error;
