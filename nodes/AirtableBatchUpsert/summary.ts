@@ -1,29 +1,31 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { AirtableError } from '../client/errors';
+import type { SyncResult } from '../client/sync';
 import type { ItemOutcomes } from '../shared/outcomes';
-import type { MirrorResult } from './mirror';
-import type { SyncCounts } from './sync';
 
 /** Failed items listed in the summary; the count is always complete. */
 const MAX_LISTED_ERRORS = 100;
 
 export interface SummaryInput {
-	counts: SyncCounts;
+	result: SyncResult;
 	outcomes: ItemOutcomes;
-	mirror?: MirrorResult;
 	requests: number;
 	durationMs: number;
 }
 
 /** The one item of "Output: Summary", paired with every input item. */
 export function summaryItem(itemCount: number, input: SummaryInput): INodeExecutionData {
+	const { result } = input;
 	const failures = input.outcomes.failedItems();
 	const json: IDataObject = {
-		...input.counts,
+		created: result.counts.created,
+		updated: result.counts.updated,
+		unchanged: result.counts.unchanged,
+		duplicates: result.counts.duplicates,
 		failed: failures.length,
-		deleted: input.mirror?.deleted.length ?? 0,
-		deletedIds: (input.mirror?.deleted ?? []).map((record) => record.id),
+		deleted: result.deleted.length,
+		deletedIds: result.deleted.map((record) => record.id),
 		requests: input.requests,
 		durationMs: input.durationMs,
 	};
@@ -34,7 +36,9 @@ export function summaryItem(itemCount: number, input: SummaryInput): INodeExecut
 			field: error instanceof AirtableError ? (error.field ?? null) : null,
 		}));
 	}
-	if (input.mirror?.skipped) json.deleteSkipped = input.mirror.skipped;
-	if (input.mirror?.errors.length) json.deleteErrors = input.mirror.errors;
+	if (result.deleteSkipped) json.deleteSkipped = result.deleteSkipped;
+	if (result.deleteErrors.length) {
+		json.deleteErrors = result.deleteErrors.map(({ id, error }) => ({ id, message: error.message }));
+	}
 	return { json, pairedItem: Array.from({ length: itemCount }, (_, item) => ({ item })) };
 }

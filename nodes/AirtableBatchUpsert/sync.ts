@@ -8,33 +8,26 @@ import {
 } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
-import type { TableHandle } from '../client/records';
+import { AirtableError } from '../client/errors';
+import type { KeyType, KeyTypes } from '../client/keyMatch';
 import { isWritableField } from '../client/schema';
+import type { DuplicateKeyPolicy, SyncResult, SyncRowResult } from '../client/sync';
 import type { AirtableRecord, Fields } from '../client/types';
 import { getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
 import { mappedFieldsOf, parseFieldList } from '../shared/mapper';
 import { useFieldIdsIn } from '../shared/methods';
-import { ItemOutcomes } from '../shared/outcomes';
-import { changedFields, isEmptyCell } from './compare';
-import {
-	type DuplicatePolicy,
-	type KeyedItem,
-	MAX_MERGE_FIELDS,
-	mergeKeyOf,
-	missingKeyError,
-	missingMergeFields,
-	resolveDuplicates,
-} from './keys';
-import { deleteMissingRecords, type MirrorResult } from './mirror';
+import { forItem, ItemOutcomes } from '../shared/outcomes';
 import { summaryItem } from './summary';
+
+const MAX_MERGE_FIELDS = 3;
 
 export interface UpsertSettings {
 	baseId: string;
 	table: string;
 	mergeFields: string[];
 	columnTypes: Map<string, FieldType | undefined>;
-	onDuplicateKeys: DuplicatePolicy;
+	onDuplicateKeys: DuplicateKeyPolicy;
 	skipUnchanged: boolean;
 	deleteMissing: boolean;
 	maxDeletions: number;
@@ -64,7 +57,7 @@ export function readSettings(ctx: IExecuteFunctions): UpsertSettings {
 		table: ctx.getNodeParameter('table', 0, '', { extractValue: true }) as string,
 		mergeFields,
 		columnTypes: new Map((columns.schema ?? []).map((column) => [column.id, column.type])),
-		onDuplicateKeys: (options.onDuplicateKeys as DuplicatePolicy) ?? 'lastWins',
+		onDuplicateKeys: (options.onDuplicateKeys as DuplicateKeyPolicy) ?? 'lastWins',
 		skipUnchanged: ctx.getNodeParameter('skipUnchanged', 0, false) as boolean,
 		deleteMissing,
 		maxDeletions: deleteMissing ? Number(ctx.getNodeParameter('maxDeletions', 0, 100)) : 0,
@@ -76,81 +69,38 @@ export function readSettings(ctx: IExecuteFunctions): UpsertSettings {
 	};
 }
 
-export type UpsertStatus = 'created' | 'updated' | 'unchanged' | 'duplicate';
-
-export interface SyncCounts {
-	created: number;
-	updated: number;
-	unchanged: number;
-	duplicates: number;
-}
-
-/** Reads every item's fields and merge key; items without a full key fail before any request. */
-function keyItems(ctx: IExecuteFunctions, settings: UpsertSettings, outcomes: ItemOutcomes): KeyedItem[] {
-	const keyed: KeyedItem[] = [];
-	for (let itemIndex = 0; itemIndex < outcomes.itemCount; itemIndex++) {
-		try {
-			const { fields } = mappedFieldsOf(ctx, itemIndex, { ignoreFields: settings.ignoreFields });
-			const missing = missingMergeFields(fields, settings.mergeFields);
-			if (missing.length) throw missingKeyError(itemIndex, missing, settings.mergeFields);
-			keyed.push({ itemIndex, fields, key: mergeKeyOf(fields, settings.mergeFields, settings.columnTypes) });
-		} catch (error) {
-			outcomes.fail(itemIndex, error);
-		}
+/** n8n column types → how the client compares merge values. */
+function keyTypesOf(settings: UpsertSettings): KeyTypes {
+	const types: KeyTypes = {};
+	for (const field of settings.mergeFields) {
+		const type = settings.columnTypes.get(field);
+		const keyType: KeyType | undefined = type === 'number' ? 'number' : type === 'dateTime' ? 'date' : undefined;
+		if (keyType) types[field] = keyType;
 	}
-	return keyed;
-}
-
-/**
- * The table's records keyed by merge key, read once for "Skip Unchanged" and the mirror. Only
- * the fields the comparison needs are requested, except with Replace, where any other field
- * holding a value makes the record differ (PUT would clear it).
- */
-async function readExisting(
-	table: TableHandle,
-	settings: UpsertSettings,
-	items: KeyedItem[],
-): Promise<{ records: AirtableRecord[]; byKey: Map<string, AirtableRecord> }> {
-	const fieldNames = new Set(settings.mergeFields);
-	if (settings.skipUnchanged) for (const item of items) for (const field of Object.keys(item.fields)) fieldNames.add(field);
-	const wholeRecords = settings.skipUnchanged && settings.replace;
-	const records = await table
-		.list({
-			fields: wholeRecords ? undefined : [...fieldNames],
-			returnFieldsByFieldId: settings.useFieldIds,
-		})
-		.all();
-	const byKey = new Map<string, AirtableRecord>();
-	for (const record of records) {
-		if (settings.mergeFields.some((field) => isEmptyCell(record.fields[field]))) continue;
-		const key = mergeKeyOf(record.fields, settings.mergeFields, settings.columnTypes);
-		if (!byKey.has(key)) byKey.set(key, record);
-	}
-	return { records, byKey };
+	return types;
 }
 
 /** Writable fields of the table as the records are keyed (names, or ids with "Use Field IDs"). */
-async function writableFieldKeys(client: AirtableClient, settings: UpsertSettings): Promise<Set<string>> {
+async function writableFieldKeys(client: AirtableClient, settings: UpsertSettings): Promise<string[]> {
 	const schema = await client.base(settings.baseId).schema();
 	const table = schema.table(settings.table);
-	return new Set(
-		(table?.fields ?? [])
-			.filter(isWritableField)
-			.map((field) => (settings.useFieldIds ? field.id : field.name)),
-	);
+	return (table?.fields ?? []).filter(isWritableField).map((field) => (settings.useFieldIds ? field.id : field.name));
 }
 
-function isUnchanged(fields: Fields, existing: AirtableRecord, otherWritable: Set<string> | undefined): boolean {
-	if (changedFields(fields, existing.fields).length) return false;
-	if (!otherWritable) return true;
-	// Replace clears fields the item does not map: a value there would be a change.
-	return Object.entries(existing.fields).every(
-		([field, value]) => field in fields || !otherWritable.has(field) || isEmptyCell(value),
-	);
+function rowOutput(row: SyncRowResult): IDataObject {
+	const json: IDataObject = { id: row.id, status: row.status, fields: row.fields as IDataObject };
+	if (row.supersededBy !== undefined) json.supersededBy = row.supersededBy;
+	return json;
 }
 
-function recordOutput(id: string | null, status: UpsertStatus, fields: Fields, extra: IDataObject = {}): IDataObject {
-	return { id, status, fields: fields as IDataObject, ...extra };
+function deletedOutput(record: AirtableRecord): IDataObject {
+	return { id: record.id, status: 'deleted', fields: record.fields as IDataObject };
+}
+
+/** A client error about one item (no key, key conflict), re-attributed to that n8n item. */
+function itemError(ctx: IExecuteFunctions, error: unknown): Error {
+	const itemIndex = error instanceof AirtableError ? error.itemIndexes?.[0] : undefined;
+	return itemIndex === undefined ? toNodeError(ctx.getNode(), error) : toNodeError(ctx.getNode(), forItem(error, itemIndex), itemIndex);
 }
 
 export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -159,94 +109,56 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 	const itemCount = ctx.getInputData().length;
 	const outcomes = new ItemOutcomes(ctx, itemCount);
 
-	const keyed = keyItems(ctx, settings, outcomes);
-	const { winners, superseded, conflicts } = resolveDuplicates(keyed, settings.onDuplicateKeys, settings.mergeFields);
-	for (const [itemIndex, error] of conflicts) outcomes.fail(itemIndex, error);
-	outcomes.throwIfFailedBeforeSending();
-
-	if (settings.deleteMissing && winners.length === 0) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'Refusing to delete records missing from the input: the input has no items with a valid merge key, ' +
-				'so every record of the table would be deleted. Nothing was written or deleted.',
-		);
+	const rows: Fields[] = [];
+	const failedRows = new Map<number, Error>();
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			rows.push(mappedFieldsOf(ctx, itemIndex, { ignoreFields: settings.ignoreFields }).fields);
+		} catch (error) {
+			rows.push({});
+			failedRows.set(itemIndex, error instanceof Error ? error : new Error(String(error)));
+			outcomes.fail(itemIndex, error);
+		}
 	}
+	outcomes.throwIfFailedBeforeSending();
 
 	const client = await getAirtableClient(ctx);
 	const table = client.base(settings.baseId).table(settings.table);
-	const needsListing = settings.skipUnchanged || settings.deleteMissing;
-	const existing = needsListing ? await readExisting(table, settings, winners) : undefined;
-	const otherWritable =
-		settings.skipUnchanged && settings.replace ? await writableFieldKeys(client, settings) : undefined;
-
-	const counts: SyncCounts = { created: 0, updated: 0, unchanged: 0, duplicates: superseded.size };
-	const recordIdByItem = new Map<number, string>();
-	const toSend: KeyedItem[] = [];
-	for (const item of winners) {
-		const current = settings.skipUnchanged ? existing?.byKey.get(item.key) : undefined;
-		if (current && isUnchanged(item.fields, current, otherWritable)) {
-			counts.unchanged++;
-			recordIdByItem.set(item.itemIndex, current.id);
-			outcomes.succeed(item.itemIndex, recordOutput(current.id, 'unchanged', current.fields));
-		} else {
-			toSend.push(item);
-		}
-	}
-
-	if (toSend.length) {
-		const results = await table.upsertSettled(
-			toSend.map((item) => item.fields),
-			{
-				fieldsToMergeOn: settings.mergeFields,
-				typecast: settings.typecast,
-				returnFieldsByFieldId: settings.useFieldIds,
-				replace: settings.replace,
-			},
-		);
-		outcomes.settle(
-			results,
-			toSend.map((item) => item.itemIndex),
-			({ record, created }, itemIndex) => {
-				if (created) counts.created++;
-				else counts.updated++;
-				recordIdByItem.set(itemIndex, record.id);
-				return recordOutput(record.id, created ? 'created' : 'updated', record.fields);
-			},
-		);
-	}
-
-	const keyedByIndex = new Map(keyed.map((item) => [item.itemIndex, item]));
-	for (const [itemIndex, winnerIndex] of superseded) {
-		const dropped = keyedByIndex.get(itemIndex);
-		outcomes.succeed(
-			itemIndex,
-			recordOutput(recordIdByItem.get(winnerIndex) ?? null, 'duplicate', dropped?.fields ?? {}, {
-				supersededBy: winnerIndex,
-			}),
-		);
-	}
-
-	let mirror: MirrorResult | undefined;
-	if (settings.deleteMissing && existing) {
-		if (outcomes.failedCount && !ctx.continueOnFail()) {
-			const [itemIndex, error] = outcomes.failedItems()[0];
-			throw toNodeError(ctx.getNode(), error, itemIndex);
-		}
-		mirror = await deleteMissingRecords(ctx, table, {
-			existing: existing.records,
-			inputKeys: new Set(keyed.map((item) => item.key)),
-			keepIds: new Set(recordIdByItem.values()),
-			settings,
-			failedItems: outcomes.failedCount,
+	let result: SyncResult;
+	try {
+		result = await table.sync(rows, {
+			fieldsToMergeOn: settings.mergeFields,
+			skipUnchanged: settings.skipUnchanged,
+			replace: settings.replace,
+			typecast: settings.typecast,
+			returnFieldsByFieldId: settings.useFieldIds,
+			onDuplicateKeys: settings.onDuplicateKeys,
+			deleteMissing: settings.deleteMissing,
+			maxDeletions: settings.maxDeletions,
+			keyTypes: keyTypesOf(settings),
+			writableFields:
+				settings.skipUnchanged && settings.replace ? await writableFieldKeys(client, settings) : undefined,
+			failedRows,
+			abortOnInvalidRows: !ctx.continueOnFail(),
 		});
+	} catch (error) {
+		throw itemError(ctx, error);
+	}
+
+	for (const row of result.rows) {
+		if (failedRows.has(row.index)) continue;
+		if (row.status === 'failed') outcomes.fail(row.index, forItem(row.error, row.index));
+		else outcomes.succeed(row.index, rowOutput(row));
+	}
+	if (result.deleteErrors.length && !ctx.continueOnFail()) {
+		throw toNodeError(ctx.getNode(), result.deleteErrors[0].error);
 	}
 
 	if (settings.summary) {
 		return [
 			summaryItem(itemCount, {
-				counts,
+				result,
 				outcomes,
-				mirror,
 				requests: client.stats().requests,
 				durationMs: Date.now() - startedAt,
 			}),
@@ -254,9 +166,7 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 	}
 	const output = outcomes.toOutput().map(withFailedStatus);
 	const allItems = Array.from({ length: itemCount }, (_, item) => ({ item }));
-	for (const record of mirror?.deleted ?? []) {
-		output.push({ json: recordOutputDeleted(record), pairedItem: allItems });
-	}
+	for (const record of result.deleted) output.push({ json: deletedOutput(record), pairedItem: allItems });
 	return output;
 }
 
@@ -268,8 +178,4 @@ function withFailedStatus(item: INodeExecutionData): INodeExecutionData {
 	if (!('error' in item.json)) return item;
 	const { status, ...rest } = item.json;
 	return { ...item, json: { ...rest, status: 'failed', httpStatus: status ?? null } };
-}
-
-function recordOutputDeleted(record: AirtableRecord): IDataObject {
-	return { id: record.id, status: 'deleted', fields: record.fields as IDataObject };
 }

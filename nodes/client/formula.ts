@@ -173,3 +173,16 @@ export function or(...conditions: string[]): string {
 export function not(formula: string): string {
 	return `NOT(${formula})`;
 }
+
+/**
+ * The field's text equals `text` up to letter case and surrounding whitespace. Both sides go
+ * through Airtable's own LOWER and TRIM, so a record holding exactly `text` always matches.
+ */
+export function equalsIgnoringCase(field: string, text: string): string {
+	return `LOWER(TRIM(${fieldRef(field)} & '')) = LOWER(TRIM(${formulaValue(String(text))}))`;
+}
+
+/** Every record except the one with this id. */
+export function recordIdIsNot(recordId: string): string {
+	return `RECORD_ID() != ${formulaValue(String(recordId))}`;
+}
