@@ -28,7 +28,7 @@ import type { AirtableRecord, Fields, ListOptions } from './types';
 /** Keys per key read: each existing key is about one record, and a page holds 100. */
 export const KEYS_PER_READ = 100;
 /** Conditions per key read, counting checks that expect no record. */
-const CONDITIONS_PER_READ = 150;
+const CONDITIONS_PER_READ = 200;
 /** Requests that may start at once (Airtable: 5 per base); the probe takes one of them. */
 const FIRST_BURST = 5;
 
