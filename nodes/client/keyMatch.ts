@@ -10,7 +10,7 @@
  *   the candidates the upsert might match. A row with any candidate that is not an exact match,
  *   or with several candidates, is always written: the upsert decides, never this guess.
  */
-import { and, condition, equalsIgnoringCase, fieldRef, formulaValue, or } from './formula';
+import { and, canUseInTextSet, condition, equalsIgnoringCase, fieldRef, formulaValue, or } from './formula';
 import type { Fields } from './types';
 
 /** How a merge field's values compare: 42 and "42" are one number; ISO instants one date. */
@@ -106,4 +106,24 @@ function partCondition(field: string, value: unknown, type: KeyType | undefined)
 export function keyCandidatesFormula(fields: Fields, mergeFields: string[], types: KeyTypes = {}): string | undefined {
 	if (looseKeyOf(fields, mergeFields, types) === undefined) return undefined;
 	return and(...mergeFields.map((field) => partCondition(field, fields[field], types[field])));
+}
+
+/**
+ * The key's texts (trimmed; Airtable lower-cases both sides) for one shared textsInSet lookup,
+ * or undefined when the key needs its own formula: dates (compared as instants), multiple
+ * selects, or text holding the list separators.
+ */
+export function keySetTexts(fields: Fields, mergeFields: string[], types: KeyTypes = {}): string[] | undefined {
+	const texts: string[] = [];
+	for (const field of mergeFields) {
+		const value = fields[field];
+		if (types[field] === 'date' || isEmptyKeyPart(value)) return undefined;
+		let text: string;
+		if (typeof value === 'string') text = value.trim();
+		else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
+		else return undefined;
+		if (!canUseInTextSet(text)) return undefined;
+		texts.push(text);
+	}
+	return texts;
 }

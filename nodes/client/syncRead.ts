@@ -20,14 +20,14 @@
  * Memory follows the input: pages are streamed and only records whose key occurs in the input
  * are kept (plus, for the mirror, the id and merge fields of records about to be deleted).
  */
-import { keyCandidatesFormula, exactKeyOf, looseKeyOf, type KeyTypes } from './keyMatch';
-import { and, or, recordIdIsNot } from './formula';
+import { and, or, recordIdNotIn, textsInSet } from './formula';
+import { exactKeyOf, keyCandidatesFormula, keySetTexts, looseKeyOf, type KeyTypes } from './keyMatch';
 import type { TableHandle } from './records';
 import type { AirtableRecord, Fields, ListOptions } from './types';
 
 /** Keys per key read: each existing key is about one record, and a page holds 100. */
 export const KEYS_PER_READ = 100;
-/** Conditions per key read, counting checks that expect no record. */
+/** Keys per key read, counting checks that expect no record. */
 const CONDITIONS_PER_READ = 200;
 /** Requests that may start at once (Airtable: 5 per base); the probe takes one of them. */
 const FIRST_BURST = 5;
@@ -43,11 +43,12 @@ export interface ReadSpec {
 	returnFieldsByFieldId?: boolean;
 }
 
-/** One input key to look up. */
+/** One input key to look up: its texts for a shared lookup, or a formula of its own. */
 export interface KeyTarget {
 	loose: string;
 	exact: string;
-	formula: string;
+	texts?: string[];
+	formula?: string;
 }
 
 export interface ExistingRecords {
@@ -71,8 +72,14 @@ export function keyTargets(rows: Fields[], mergeFields: string[], types: KeyType
 	for (const fields of rows) {
 		const loose = looseKeyOf(fields, mergeFields, types);
 		if (loose === undefined || targets.has(loose)) continue;
+		const exact = exactKeyOf(fields, mergeFields, types);
+		const texts = keySetTexts(fields, mergeFields, types);
+		if (texts) {
+			targets.set(loose, { loose, exact, texts });
+			continue;
+		}
 		const formula = keyCandidatesFormula(fields, mergeFields, types);
-		if (formula) targets.set(loose, { loose, exact: exactKeyOf(fields, mergeFields, types), formula });
+		if (formula) targets.set(loose, { loose, exact, formula });
 	}
 	return [...targets.values()];
 }
@@ -116,9 +123,36 @@ export async function readWholeTable(
 
 interface Lookup {
 	loose: string;
-	formula: string;
-	/** Records the lookup is expected to return (0 for "no second record" checks). */
+	texts?: string[];
+	formula?: string;
+	/** A "no second record" check: every record of the key except this one (0 rows expected). */
+	exceptId?: string;
 	rows: 0 | 1;
+}
+
+function lookupOf(target: KeyTarget, exceptId?: string): Lookup {
+	return { loose: target.loose, texts: target.texts, formula: target.formula, rows: exceptId ? 0 : 1, ...(exceptId ? { exceptId } : {}) };
+}
+
+/** One formula for a read: the shared lookups in one list each, the others one by one. */
+function readFormula(mergeFields: string[], lookups: Lookup[]): string {
+	const shared = lookups.filter((lookup) => lookup.texts && !lookup.exceptId);
+	const checked = lookups.filter((lookup) => lookup.texts && lookup.exceptId);
+	const parts: string[] = [];
+	if (shared.length) parts.push(textsInSet(mergeFields, shared.map((lookup) => lookup.texts as string[])));
+	if (checked.length) {
+		parts.push(
+			and(
+				textsInSet(mergeFields, checked.map((lookup) => lookup.texts as string[])),
+				recordIdNotIn(checked.map((lookup) => lookup.exceptId as string)),
+			),
+		);
+	}
+	for (const lookup of lookups) {
+		if (lookup.texts || !lookup.formula) continue;
+		parts.push(lookup.exceptId ? and(lookup.formula, recordIdNotIn([lookup.exceptId])) : lookup.formula);
+	}
+	return or(...parts);
 }
 
 function packReads(lookups: Lookup[]): Lookup[][] {
@@ -141,7 +175,7 @@ function packReads(lookups: Lookup[]): Lookup[][] {
 /** One key read: every page of OR(lookups); a failed read leaves its keys unread (they are written). */
 async function readLookups(spec: ReadSpec, existing: ExistingRecords, lookups: Lookup[]): Promise<void> {
 	const wanted = new Set(lookups.map((lookup) => lookup.loose));
-	const formula = or(...lookups.map((lookup) => lookup.formula));
+	const formula = readFormula(spec.mergeFields, lookups);
 	try {
 		for await (const page of spec.table.list(listOptions(spec, formula)).pages()) {
 			existing.reads++;
@@ -169,7 +203,7 @@ async function readFirstPage(spec: ReadSpec, existing: ExistingRecords, wanted: 
 
 /** Skip Unchanged without mirror-delete: reads by key, with the probe described above. */
 export async function readByKeys(spec: ReadSpec, targets: KeyTarget[]): Promise<ExistingRecords> {
-	const lookups: Lookup[] = targets.map((target) => ({ loose: target.loose, formula: target.formula, rows: 1 }));
+	const lookups: Lookup[] = targets.map((target) => lookupOf(target));
 	if (!lookups.length) return emptyExisting('none');
 	const burstReads = FIRST_BURST - 1;
 	if (Math.ceil(lookups.length / KEYS_PER_READ) <= burstReads) {
@@ -196,9 +230,9 @@ export async function readByKeys(spec: ReadSpec, targets: KeyTarget[]): Promise<
 	for (const target of rest) {
 		const seen = [...(existing.candidates.get(target.loose)?.values() ?? [])];
 		if (seen.length === 0) {
-			later.push({ loose: target.loose, formula: target.formula, rows: 1 });
+			later.push(lookupOf(target));
 		} else if (seen.length === 1 && exactKeyOf(seen[0].fields, spec.mergeFields, spec.types) === target.exact) {
-			checks.push({ loose: target.loose, formula: and(target.formula, recordIdIsNot(seen[0].id)), rows: 0 });
+			checks.push(lookupOf(target, seen[0].id));
 		}
 		// Several candidates, or one that is not exact: the row is written anyway, nothing to read.
 	}

@@ -26,12 +26,42 @@ function unescape(literal: string): string {
 	return literal.replace(/\\(.)/g, (_, char: string) => ({ n: '\n', r: '\r', t: '\t' })[char] ?? char);
 }
 
+const SEP = '\u241e';
+const LITERAL = "'((?:\\\\.|[^'\\\\])*)'";
+
+function listOf(raw: string): string[] {
+	return unescape(raw)
+		.split(SEP)
+		.filter(Boolean)
+		.map((text) => text.toLowerCase());
+}
+
 /**
- * An Airtable table behind nock. List requests honour the key formulas `table.sync` sends:
- * a record is returned when its key text, lower-cased and trimmed, equals one of the
- * formula's TRIM('…') literals (the part of the formula that selects records), unless that
- * literal is paired with RECORD_ID() != the record's id; without a
- * formula, pages of 100 in order. Upserts match keys exactly, like the emulator.
+ * Reads the key formulas table.sync sends, as Airtable would: shared lists
+ * (FIND(… LOWER(TRIM({Key} & '')) …, LOWER('␞a␞b␞')) > 0), lists with the record ids to leave
+ * out (AND(…, FIND('␞' & RECORD_ID() & '␞', '␞rec…␞') = 0)), and keys with a formula of their
+ * own (LOWER(TRIM({Key} & '')) = LOWER(TRIM('…'))).
+ */
+function formulaMatcher(formula: string, key: string): (row: AirtableRecord) => boolean {
+	const checked = [
+		...formula.matchAll(new RegExp(`LOWER\\(${LITERAL}\\)\\) > 0, FIND\\('${SEP}' & RECORD_ID\\(\\) & '${SEP}', ${LITERAL}\\) = 0`, 'g')),
+	];
+	const checkedRaw = new Set(checked.map((match) => match[1]));
+	const shared = [...formula.matchAll(new RegExp(`LOWER\\(${LITERAL}\\)\\) > 0`, 'g'))]
+		.filter((match) => !checkedRaw.has(match[1]))
+		.flatMap((match) => listOf(match[1]));
+	const own = [...formula.matchAll(new RegExp(`TRIM\\(${LITERAL}\\)\\)`, 'g'))].map((match) => unescape(match[1]).trim().toLowerCase());
+	const plain = new Set([...shared, ...own]);
+	const except = checked.map((match) => ({ keys: new Set(listOf(match[1])), ids: new Set(unescape(match[2]).split(SEP)) }));
+	return (row) => {
+		const text = String(row.fields[key]).trim().toLowerCase();
+		return plain.has(text) || except.some((entry) => entry.keys.has(text) && !entry.ids.has(row.id));
+	};
+}
+
+/**
+ * An Airtable table behind nock. List requests honour the key formulas `table.sync` sends
+ * (formulaMatcher); without a formula, pages of 100 in order. Upserts match keys exactly, like the emulator.
  */
 class FakeTable {
 	requests: SeenRequest[] = [];
@@ -71,22 +101,7 @@ class FakeTable {
 		if (formula && this.failFormulas) {
 			return [422, { error: { type: 'INVALID_FILTER_BY_FORMULA', message: 'The formula for filtering records is invalid' } }];
 		}
-		let matching = this.rows;
-		if (formula) {
-			const literal = "'((?:\\\\.|[^'\\\\])*)'";
-			const text = (raw: string) => unescape(raw).trim().toLowerCase();
-			// AND(<key>, RECORD_ID() != 'rec…'): the key's records except that one.
-			const except = new Map(
-				[...formula.matchAll(new RegExp(`TRIM\\(${literal}\\)\\), RECORD_ID\\(\\) != '([^']+)'`, 'g'))].map(
-					(match) => [text(match[1]), match[2]],
-				),
-			);
-			const wanted = new Set([...formula.matchAll(new RegExp(`TRIM\\(${literal}\\)`, 'g'))].map((match) => text(match[1])));
-			matching = this.rows.filter((row) => {
-				const key = String(row.fields[this.key]).trim().toLowerCase();
-				return wanted.has(key) && except.get(key) !== row.id;
-			});
-		}
+		const matching = formula ? this.rows.filter(formulaMatcher(formula, this.key)) : this.rows;
 		const size = Number(pageSize ?? 100);
 		const page = matching.slice(offset, offset + size).map((row) => ({
 			...row,
@@ -136,8 +151,9 @@ describe('table.sync: request plans', () => {
 		const result = await table().sync(wanted, { fieldsToMergeOn: ['Key'], skipUnchanged: true });
 
 		expect(fake.reads).toHaveLength(1);
-		expect(fake.reads[0].formula).toContain("LOWER(TRIM({Key} & '')) = LOWER(TRIM('k-1000'))");
-		expect(fake.reads[0].formula).toContain("LOWER(TRIM('k-1029'))");
+		expect(fake.reads[0].formula).toBe(
+			`FIND('${SEP}' & LOWER(TRIM({Key} & '')) & '${SEP}', LOWER('${SEP}${wanted.map((fields) => fields.Key).join(SEP)}${SEP}')) > 0`,
+		);
 		expect(fake.reads[0].fields.sort()).toEqual(['Key', 'Value']);
 		expect(fake.upserted).toEqual([{ Key: 'k-1003', Value: -1 }]);
 		expect(result.readPlan).toBe('keys');
@@ -161,8 +177,8 @@ describe('table.sync: request plans', () => {
 		expect(probe).toHaveLength(1);
 		expect(probe[0].pageSize).toBe('100');
 		const last = fake.reads[fake.reads.length - 1].formula ?? '';
-		expect(last).toContain(`RECORD_ID() != '${recId(0)}'`);
-		expect(last).toContain("LOWER(TRIM('k-199'))");
+		expect(last).toContain(`RECORD_ID() & '${SEP}', '${SEP}${recId(0)}${SEP}${recId(1)}${SEP}`);
+		expect(last).toContain(`${SEP}k-199${SEP}`);
 	});
 
 	it('large input, small table: page 1 is the whole table, so the other key reads are never sent', async () => {
@@ -210,12 +226,33 @@ describe('table.sync: key escaping', () => {
 			{ fieldsToMergeOn: ['Key'], skipUnchanged: true },
 		);
 		const formula = fake.reads[0].formula ?? '';
-		expect(formula).toContain(`LOWER(TRIM('O\\'Brien \\"Bob\\"'))`);
-		expect(formula).toContain(`LOWER(TRIM('back\\\\slash\\\\'))`);
-		expect(formula).toContain(`LOWER(TRIM('line\\nbreak'))`);
-		expect(formula).toContain('Zoë — 東京 🚀');
+		expect(formula).toContain(`${SEP}O\\'Brien \\"Bob\\"${SEP}`);
+		expect(formula).toContain(`${SEP}back\\\\slash\\\\${SEP}`);
+		expect(formula).toContain(`${SEP}line\\nbreak${SEP}`);
+		expect(formula).toContain(`${SEP}Zoë — 東京 🚀${SEP}`);
+		expect(formula).toContain(`${SEP}\\'); DELETE${SEP}`);
 		expect(result.counts.unchanged).toBe(awkward.length);
 		expect(fake.upserted).toHaveLength(0);
+	});
+
+	it('gives a key holding the list separator a formula of its own, so it cannot match across entries', async () => {
+		const odd = `a${SEP}b`;
+		const fake = new FakeTable([
+			{ id: recId(1), createdTime: 't', fields: { Key: odd, Value: 1 } },
+			{ id: recId(2), createdTime: 't', fields: { Key: 'a', Value: 2 } },
+		]);
+		fake.install();
+		const result = await table().sync(
+			[
+				{ Key: odd, Value: 1 },
+				{ Key: 'c', Value: 3 },
+			],
+			{ fieldsToMergeOn: ['Key'], skipUnchanged: true },
+		);
+		const formula = fake.reads[0].formula ?? '';
+		expect(formula).toContain(`LOWER(TRIM({Key} & '')) = LOWER(TRIM('${odd}'))`);
+		expect(formula).toContain(`LOWER('${SEP}c${SEP}')`);
+		expect(result.rows.map((row) => row.status)).toEqual(['unchanged', 'created']);
 	});
 
 	it('looks numbers up by their text and matches them as numbers', async () => {
@@ -231,8 +268,7 @@ describe('table.sync: key escaping', () => {
 			],
 			{ fieldsToMergeOn: ['Id'], skipUnchanged: true, keyTypes: { Id: 'number' } },
 		);
-		expect(fake.reads[0].formula).toContain("LOWER(TRIM('42'))");
-		expect(fake.reads[0].formula).toContain("LOWER(TRIM('7.5'))");
+		expect(fake.reads[0].formula).toContain(`LOWER('${SEP}42${SEP}7.5${SEP}')`);
 		expect(result.rows.map((row) => row.status)).toEqual(['unchanged', 'unchanged']);
 	});
 });
