@@ -1,7 +1,6 @@
 import nock from 'nock';
 
-import { AirtableInputError, type AirtableRecord, type Fields } from '../../index';
-import { SyncDeletionLimitError } from '../../nodes/client/sync';
+import { AirtableInputError, SyncDeletionLimitError, type AirtableRecord, type Fields } from '../../index';
 import { api, BASE, makeClient, TABLE, TABLE_PATH, useNock, type RecordsBody } from './helpers';
 
 useNock();
