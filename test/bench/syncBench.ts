@@ -73,7 +73,7 @@ async function syncVariant(c: SyncCase, impl: SyncImpl, options: Options): Promi
 			reads: seen.reads,
 			writes: seen.writes,
 			rateLimited: seen.rateLimited,
-			paceOfCeiling: round(paceOfCeiling(seen.ok, seen.arrivalSpanMs), 4),
+			paceOfCeiling: round(paceOfCeiling(seen.reads + seen.writes, seen.arrivalSpanMs), 4),
 			peakHeapMiB: round(outcome.result?.peakHeapMiB ?? NaN, 1),
 			...(outcome.result?.readPlan ? { readPlan: outcome.result.readPlan } : {}),
 		};

@@ -1,6 +1,14 @@
 import nock from 'nock';
 
-import { AirtableInputError, SyncDeletionLimitError, type AirtableRecord, type Fields } from '../../index';
+import {
+	AirtableInputError,
+	equalsIgnoringCase,
+	recordIdNotIn,
+	SyncDeletionLimitError,
+	textsInSet,
+	type AirtableRecord,
+	type Fields,
+} from '../../index';
 import { api, BASE, makeClient, TABLE, TABLE_PATH, useNock, type RecordsBody } from './helpers';
 
 useNock();
@@ -422,3 +430,18 @@ describe('table.sync: mirror-delete', () => {
 });
 
 afterAll(() => nock.cleanAll());
+
+describe('key formula builders', () => {
+	it('textsInSet joins several merge fields per tuple and refuses texts holding a separator', () => {
+		expect(textsInSet(['First', 'Last'], [['Ada', 'Lovelace']])).toBe(
+			`FIND('${SEP}' & LOWER(TRIM({First} & '')) & '\u241f' & LOWER(TRIM({Last} & '')) & '${SEP}', LOWER('${SEP}Ada\u241fLovelace${SEP}')) > 0`,
+		);
+		expect(() => textsInSet(['Key'], [[`a${SEP}b`]])).toThrow(AirtableInputError);
+		expect(() => textsInSet(['Key'], [['a', 'b']])).toThrow(AirtableInputError);
+	});
+
+	it('recordIdNotIn and equalsIgnoringCase escape what they quote', () => {
+		expect(recordIdNotIn(['recA', 'recB'])).toBe(`FIND('${SEP}' & RECORD_ID() & '${SEP}', '${SEP}recA${SEP}recB${SEP}') = 0`);
+		expect(equalsIgnoringCase('Name', "it's")).toBe("LOWER(TRIM({Name} & '')) = LOWER(TRIM('it\\'s'))");
+	});
+});
