@@ -22,6 +22,7 @@ export {
 	AirtableQuotaError,
 	AirtableServerError,
 	AirtableNetworkError,
+	AirtableNotSentError,
 	AirtableUnknownOutcomeError,
 	isAirtableError,
 	isRetryable,
@@ -30,6 +31,7 @@ export {
 	type AirtableErrorKind,
 	type AirtableErrorDetails,
 	type ErrorContext,
+	type LandedResult,
 } from './nodes/client/errors';
 export {
 	escapeFormulaString,
@@ -60,6 +62,8 @@ export {
 	createFetchExecutor,
 	TransportError,
 	isTransportError,
+	RequestNotSentError,
+	isRequestNotSentError,
 	DEFAULT_BASE_URL,
 	type FetchExecutorOptions,
 } from './nodes/client/http';
@@ -73,3 +77,20 @@ export {
 } from './nodes/client/sharedLimits';
 export { MAX_RECORDS_PER_REQUEST } from './nodes/client/batch';
 export { MAX_PAGE_SIZE } from './nodes/client/list';
+export {
+	metricsText,
+	resetMetrics,
+	recordWebhookEvent,
+	recordCircuitBreakerState,
+	type WebhookEvent,
+	type WebhookEventType,
+	type CircuitBreakerState,
+} from './nodes/client/metrics';
+export type { AirtableRequestEvent, AirtableRateLimitHoldEvent } from './nodes/client/callObserver';
+export {
+	AirtableReplayMismatchError,
+	AirtableReplayExhaustedError,
+	resetSimulationSessions,
+	type SimulationOptions,
+} from './nodes/client/simulation';
+export type { Cassette, Interaction, RecordedRequest, RecordedOutcome } from './nodes/client/cassette';

@@ -16,8 +16,8 @@ import type { AirtableRecord, Fields } from '../client/types';
 import { getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
 import { mappedFieldsOf, parseFieldList } from '../shared/mapper';
-import { useFieldIdsIn } from '../shared/methods';
 import { forItem, ItemOutcomes } from '../shared/outcomes';
+import { useFieldIdsIn } from '../shared/parameters';
 import { summaryItem } from './summary';
 
 const MAX_MERGE_FIELDS = 3;

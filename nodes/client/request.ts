@@ -1,14 +1,16 @@
 import {
 	AirtableNetworkError,
+	AirtableNotSentError,
 	AirtableUnknownOutcomeError,
 	errorFromResponse,
 	parseErrorBody,
 	type AirtableErrorDetails,
 } from './errors';
-import { isTransportError } from './http';
-import { decideRetry, type Failure, type RequestSafety } from './retry';
+import { CallTracker, retryReason } from './callObserver';
+import { isRequestNotSentError, isTransportError } from './http';
+import { answerMayBeLost, decideRetry, type Failure, type RequestSafety } from './retry';
 import { sleep, type Throttle } from './throttle';
-import type { ClientLimits, ClientStats, HttpExecutor, HttpMethod } from './types';
+import type { ClientLimits, ClientLogger, ClientStats, HttpExecutor, HttpMethod } from './types';
 
 /** One logical API call; the runner may send it several times. */
 export interface ApiCall {
@@ -26,6 +28,12 @@ export interface ApiCall {
 	itemIndexes?: number[];
 	/** Checked before each attempt: lets a batch call off requests not sent yet. */
 	isCancelled?: () => boolean;
+	/**
+	 * Told when the call is about to be re-sent after an attempt whose answer was lost, so a
+	 * caller can report results of the re-send honestly (an upsert's "updated" may be a record
+	 * the lost attempt created).
+	 */
+	onResendAfterLostAnswer?: () => void;
 }
 
 /** Thrown instead of sending when `isCancelled` said so; never leaves the client. */
@@ -46,14 +54,35 @@ export class RequestRunner {
 		private readonly limits: ClientLimits,
 		/** Removes the token from any text that could end up in an error. */
 		private readonly redact: (text: string) => string,
+		/** Receives one structured event per call (debug) and per 429 hold (info). */
+		private readonly logger?: ClientLogger,
+		private readonly now: () => number = Date.now,
 	) {}
 
+	/** Sends the call; every attempt, wait and retry is counted into the process's metrics. */
 	async call<T>(call: ApiCall): Promise<T> {
+		const tracker = new CallTracker(call, this.now, this.logger);
+		const outcome = this.send<T>(call, tracker);
+		outcome.then(
+			() => tracker.succeeded(),
+			(error: unknown) => tracker.failed(error, error instanceof CallCancelled),
+		);
+		return await outcome;
+	}
+
+	private async send<T>(call: ApiCall, tracker: CallTracker): Promise<T> {
 		const counters = { rateLimited: 0, backoffs: 0 };
 		let attempts = 0;
+		let afterLostAnswer = false;
+		const resending = (failure: Failure) => {
+			if (!answerMayBeLost(failure) || afterLostAnswer) return;
+			afterLostAnswer = true;
+			call.onResendAfterLostAnswer?.();
+		};
 		for (;;) {
 			const passage = await this.throttle.pass(call.baseId);
 			this.stats.throttledMs += passage.waitedMs;
+			tracker.waited(passage.waitedMs);
 			if (call.isCancelled?.()) {
 				passage.cancel();
 				throw new CallCancelled();
@@ -63,6 +92,7 @@ export class RequestRunner {
 			if (attempts > 0) this.stats.retries++;
 			attempts++;
 
+			const sentAt = this.now();
 			const sent = await this.executor
 				.send({
 					method: call.method,
@@ -75,21 +105,32 @@ export class RequestRunner {
 					(error: unknown) => ({ error }),
 				);
 			if ('error' in sent) {
-				// The executor contract: only TransportErrors; anything else is not ours to classify.
+				if (isRequestNotSentError(sent.error)) {
+					throw new AirtableNotSentError(
+						sent.error.kind,
+						{ ...this.details(call, attempts, afterLostAnswer), code: sent.error.code },
+						this.redact(sent.error.message),
+					);
+				}
+				// The executor contract: only TransportErrors besides; anything else is not ours to classify.
 				if (!isTransportError(sent.error)) throw sent.error;
+				tracker.attempted({ code: sent.error.code }, this.now() - sentAt);
 				const decision = decideRetry({ transport: sent.error }, call.safety, counters, this.limits);
 				if (decision.action === 'retry') {
+					resending({ transport: sent.error });
 					counters.backoffs++;
+					tracker.retrying('network');
 					await sleep(decision.delayMs);
 					continue;
 				}
-				const details: AirtableErrorDetails = { ...this.details(call, attempts), code: sent.error.code };
+				const details: AirtableErrorDetails = { ...this.details(call, attempts, afterLostAnswer), code: sent.error.code };
 				const reason = this.redact(sent.error.message);
 				throw decision.action === 'fail' && decision.unknownOutcome
 					? new AirtableUnknownOutcomeError(details, reason)
 					: new AirtableNetworkError(details, reason);
 			}
 			const { response } = sent;
+			tracker.attempted({ status: response.status }, this.now() - sentAt);
 			if (response.status >= 200 && response.status < 300) return response.body as T;
 
 			const body = this.redactBody(response.body);
@@ -97,6 +138,7 @@ export class RequestRunner {
 			if (response.status === 429 && parsed.type !== 'PUBLIC_API_BILLING_LIMIT_EXCEEDED') {
 				this.stats.rateLimited++;
 				this.throttle.holdAfterRateLimit(call.baseId);
+				tracker.rateLimitHold(this.limits.rateLimitHoldMs);
 			}
 			const failure: Failure = {
 				status: response.status,
@@ -106,14 +148,17 @@ export class RequestRunner {
 			const decision = decideRetry(failure, call.safety, counters, this.limits);
 			if (decision.action === 'retry-after-hold') {
 				counters.rateLimited++;
+				tracker.retrying('rate_limit');
 				continue;
 			}
 			if (decision.action === 'retry') {
+				resending(failure);
 				counters.backoffs++;
+				tracker.retrying(retryReason(response.status));
 				await sleep(decision.delayMs);
 				continue;
 			}
-			const details = this.details(call, attempts);
+			const details = this.details(call, attempts, afterLostAnswer);
 			if (decision.unknownOutcome) {
 				throw new AirtableUnknownOutcomeError(
 					{ ...details, status: response.status, type: parsed.type, airtableMessage: parsed.message },
@@ -124,8 +169,9 @@ export class RequestRunner {
 		}
 	}
 
-	private details(call: ApiCall, attempts: number): AirtableErrorDetails {
+	private details(call: ApiCall, attempts: number, afterLostAnswer: boolean): AirtableErrorDetails {
 		return {
+			afterLostAnswer,
 			operation: call.operation,
 			baseId: call.baseId,
 			table: call.table,

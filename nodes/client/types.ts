@@ -6,6 +6,8 @@
 
 import type { RedisOptions } from 'ioredis';
 
+import type { SimulationOptions } from './simulation';
+
 /** Cell values as the REST API reads and writes them ("V1" cell format). */
 export type FieldValue = unknown;
 export type Fields = Record<string, FieldValue>;
@@ -20,6 +22,11 @@ export interface AirtableRecord {
 export interface DeletedRecord {
 	id: string;
 	deleted: boolean;
+	/**
+	 * The record was already gone when a delete re-sent after a lost answer arrived: most likely
+	 * the first attempt deleted it. Counted as deleted.
+	 */
+	alreadyGone?: boolean;
 }
 
 /* ------------------------------------------------------------------ transport */
@@ -45,7 +52,8 @@ export interface HttpResponse {
 
 /**
  * Sends one request and returns whatever status came back. It throws only when no HTTP
- * response arrived (see TransportError in http.ts), never for a 4xx/5xx status.
+ * response arrived (see TransportError in http.ts) or, with RequestNotSentError, when it
+ * refused before sending (credential, URL, host rules); never for a 4xx/5xx status.
  * Authentication and the API base URL are the executor's job.
  */
 export interface HttpExecutor {
@@ -103,13 +111,24 @@ export interface AirtableClientOptions {
 	 * `QUEUE_BULL_REDIS_*`); see sharedLimits.ts. Off when nothing is configured.
 	 */
 	sharedLimits?: SharedLimitsOptions | false;
-	/** Where the client reports trouble it works around (e.g. Redis unreachable). Default: process.emitWarning. */
+	/**
+	 * Where the client reports trouble it works around (e.g. Redis unreachable; default:
+	 * process.emitWarning), and, when it has `debug`/`info`, structured events: one
+	 * `airtable.request` per call (debug) and one `airtable.rate_limit_hold` per 429 (info),
+	 * each a JSON-friendly object as the second argument. n8n's logger fits as it is.
+	 */
 	logger?: ClientLogger;
+	/**
+	 * Record every exchange to a cassette, or replay one offline (see simulation.ts and the
+	 * README's "Record and replay"). Off by default.
+	 */
+	simulation?: SimulationOptions;
 }
 
 export interface ClientLogger {
-	warn(message: string): void;
-	info?(message: string): void;
+	warn(message: string, event?: object): void;
+	info?(message: string, event?: object): void;
+	debug?(message: string, event?: object): void;
 }
 
 export interface SharedLimitsOptions {
@@ -159,6 +178,11 @@ export interface UpsertResult {
 	records: AirtableRecord[];
 	createdRecords: string[];
 	updatedRecords: string[];
+	/**
+	 * Records Airtable reported as updated in its answer to a re-send after a lost answer: the
+	 * lost attempt may have created them. Empty unless an answer was lost.
+	 */
+	createdOrUpdatedRecords: string[];
 }
 
 /**
@@ -171,7 +195,11 @@ export type SettledResult<T> =
 
 export interface UpsertSettledValue {
 	record: AirtableRecord;
-	created: boolean;
+	/**
+	 * true = created, false = updated, null = cannot tell: Airtable answered a re-send (the first
+	 * attempt's answer was lost) with "updated", and the lost attempt may have created it.
+	 */
+	created: boolean | null;
 }
 
 export interface GetOptions {

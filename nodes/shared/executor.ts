@@ -10,8 +10,10 @@ import type {
 } from 'n8n-workflow';
 
 import { AirtableClient } from '../client/AirtableClient';
-import { findErrorCode, transportErrorFor } from '../client/http';
+import { classifyThrown } from '../client/http';
 import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
+import { exposeMetricsToN8n } from './n8nMetrics';
+import { simulationFromEnv } from './simulationSettings';
 import { AUTHENTICATION_CREDENTIAL, type AuthenticationMethod, TOKEN_CREDENTIAL_TYPE } from './properties';
 
 /** Every n8n context our nodes run in; all of them can sign requests with the node's credential. */
@@ -101,12 +103,22 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 						body: inner.response.data ?? inner.response.body,
 					};
 				}
-				const code = findErrorCode(error) ?? 'ECONNRESET';
-				// Only the code travels on: n8n's error objects carry the signed request headers.
-				throw transportErrorFor(code, `Airtable request failed: ${code}`);
+				// Only the code and the message text travel on: n8n's error objects carry the signed
+				// request headers. The message is what a user needs when nothing was sent (a credential
+				// that could not be refreshed, an invalid URL, a blocked host); the client removes the token.
+				throw classifyThrown(error, (code, network) =>
+					network ? `Airtable request failed: ${code}` : localFailureText(error),
+				);
 			}
 		},
 	};
+}
+
+/** n8n wraps the transport's error; its description often says more than the wrapper's message. */
+function localFailureText(error: unknown): string {
+	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
+	const parts = [message, description].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
+	return parts.length ? [...new Set(parts)].join(' — ') : 'the request failed before it was sent';
 }
 
 async function credentialData(ctx: AirtableContext, credentialType: string): Promise<ICredentialDataDecryptedObject> {
@@ -128,10 +140,12 @@ export async function getAirtableClient(ctx: AirtableContext): Promise<AirtableC
 	const credentialType = credentialTypeOf(ctx);
 	const data = await credentialData(ctx, credentialType);
 	const apiUrl = typeof data.baseUrl === 'string' && data.baseUrl.trim() ? data.baseUrl.trim() : DEFAULT_API_URL;
+	exposeMetricsToN8n(ctx.logger);
 	return new AirtableClient({
 		executor: createN8nExecutor(ctx, credentialType, apiUrl),
 		identity: limiterIdentity(ctx, credentialType, data),
 		// Shared limits (queue mode) come from the environment; their warnings go to n8n's log.
 		logger: ctx.logger,
+		simulation: simulationFromEnv(),
 	});
 }

@@ -1,5 +1,6 @@
 import {
 	type IDataObject,
+	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
 	type JsonObject,
@@ -38,6 +39,43 @@ export function errorItem(error: unknown, itemIndex: number): INodeExecutionData
 		if (error.kind) json.errorKind = error.kind;
 	}
 	return outputItem(json, itemIndex);
+}
+
+/** The node's "On Error" setting routes failed items to n8n's error output. */
+export function usesErrorOutput(ctx: IExecuteFunctions): boolean {
+	return ctx.getNode().onError === 'continueErrorOutput';
+}
+
+/**
+ * The item a failed input item becomes when the node continues on fail. With "Continue (using
+ * error output)" n8n-core 2.41 (`handleNodeErrorOutput`) moves an item to the error branch
+ * when it has an item-level `error`, or when its JSON holds only `error`, `message` and
+ * `details`. The second form is used: n8n then merges the input item's JSON under ours, so the
+ * user keeps their fields, whereas an item-level `error` makes n8n replace the whole JSON with
+ * the bare message (`normalizeNodeErrors`). `error` is the full message naming item and
+ * field, `details` what the regular error item carries at its top level.
+ * With "Continue (regular output)" it is the error item on the main output, as before.
+ */
+export function failedItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+	const item = errorItem(error, itemIndex);
+	if (!usesErrorOutput(ctx)) return item;
+	const details: IDataObject = { itemIndex, ...item.json };
+	delete details.error;
+	return { ...item, json: { error: toNodeError(ctx.getNode(), error, itemIndex).message, details } };
+}
+
+/**
+ * The one way a node deals with a failed item: without "Continue On Fail" (either "On Error →
+ * Continue" setting) the n8n error is thrown and the node stops; otherwise the failed item
+ * comes back for the output. `note` is added to a thrown error's message.
+ */
+export function failedItemOrThrow(ctx: IExecuteFunctions, error: unknown, itemIndex?: number, note?: string): INodeExecutionData {
+	if (!ctx.continueOnFail()) {
+		const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
+		if (note) nodeError.message = `${nodeError.message}. ${note}`;
+		throw nodeError;
+	}
+	return failedItem(ctx, error, itemIndex ?? 0);
 }
 
 function messageOf(error: unknown): string {

@@ -147,7 +147,8 @@ async function readVariant(count: number, impl: ReadImpl, rtt: Rtt, capMs: numbe
 		const seen = observe(emu, [id]);
 		const completed = !outcome.timedOut && outcome.result?.ok === true && outcome.result.records === count;
 		const wallMs = completed ? (outcome.result?.wallMs ?? capMs) : capMs;
-		const idealMs = (Math.max(0, seen.requests - 5) / 5) * 1000;
+		const pages = seen.reads;
+		const idealMs = (Math.max(0, pages - 5) / 5) * 1000;
 		const note = outcome.timedOut ? `stopped at the ${capMs / 1000} s cap` : !completed ? `failed: ${outcome.result?.error ?? outcome.stderr}` : undefined;
 		const row: ReadRow = {
 			records: count,
@@ -155,8 +156,8 @@ async function readVariant(count: number, impl: ReadImpl, rtt: Rtt, capMs: numbe
 			rtt: rtt.latencyMs || rtt.latencyJitterMs ? `${rtt.latencyMs}–${rtt.latencyMs + rtt.latencyJitterMs} ms` : 'none (localhost)',
 			wallS: round(wallMs / 1000),
 			idealS: round(idealMs / 1000),
-			paceOfIdeal: round(paceOfCeiling(seen.requests, seen.arrivalSpanMs), 4),
-			requests: seen.requests,
+			paceOfIdeal: round(paceOfCeiling(pages, seen.arrivalSpanMs), 4),
+			requests: pages,
 			rateLimited: seen.rateLimited,
 			peakHeapMiB: round(outcome.result?.peakHeapMiB ?? NaN, 1),
 			completed,
