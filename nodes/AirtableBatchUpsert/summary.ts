@@ -8,7 +8,8 @@ import type { ItemOutcomes } from '../shared/outcomes';
 const MAX_LISTED_ERRORS = 100;
 
 export interface SummaryInput {
-	result: SyncResult;
+	/** One sync per group of items (base, table, options). */
+	results: SyncResult[];
 	outcomes: ItemOutcomes;
 	requests: number;
 	durationMs: number;
@@ -16,16 +17,18 @@ export interface SummaryInput {
 
 /** The one item of "Output: Summary", paired with every input item. */
 export function summaryItem(itemCount: number, input: SummaryInput): INodeExecutionData {
-	const { result } = input;
+	const { results } = input;
+	const total = (count: (result: SyncResult) => number) => results.reduce((sum, result) => sum + count(result), 0);
 	const failures = input.outcomes.failedItems();
+	const deleted = results.flatMap((result) => result.deleted);
 	const json: IDataObject = {
-		created: result.counts.created,
-		updated: result.counts.updated,
-		unchanged: result.counts.unchanged,
-		duplicates: result.counts.duplicates,
+		created: total((result) => result.counts.created),
+		updated: total((result) => result.counts.updated),
+		unchanged: total((result) => result.counts.unchanged),
+		duplicates: total((result) => result.counts.duplicates),
 		failed: failures.length,
-		deleted: result.deleted.length,
-		deletedIds: result.deleted.map((record) => record.id),
+		deleted: deleted.length,
+		deletedIds: deleted.map((record) => record.id),
 		requests: input.requests,
 		durationMs: input.durationMs,
 	};
@@ -36,9 +39,9 @@ export function summaryItem(itemCount: number, input: SummaryInput): INodeExecut
 			field: error instanceof AirtableError ? (error.field ?? null) : null,
 		}));
 	}
-	if (result.deleteSkipped) json.deleteSkipped = result.deleteSkipped;
-	if (result.deleteErrors.length) {
-		json.deleteErrors = result.deleteErrors.map(({ id, error }) => ({ id, message: error.message }));
-	}
+	const skipped = results.map((result) => result.deleteSkipped).filter(Boolean);
+	if (skipped.length) json.deleteSkipped = skipped.join('; ');
+	const deleteErrors = results.flatMap((result) => result.deleteErrors);
+	if (deleteErrors.length) json.deleteErrors = deleteErrors.map(({ id, error }) => ({ id, message: error.message }));
 	return { json, pairedItem: Array.from({ length: itemCount }, (_, item) => ({ item })) };
 }

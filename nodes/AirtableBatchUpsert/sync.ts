@@ -17,21 +17,26 @@ import { getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
 import { mappedFieldsOf, parseFieldList } from '../shared/mapper';
 import { forItem, ItemOutcomes } from '../shared/outcomes';
-import { useFieldIdsIn } from '../shared/parameters';
+import { groupItems, itemRange, optionsOf, targetOf, useFieldIdsIn, type ItemGroup } from '../shared/parameters';
 import { summaryItem } from './summary';
 
 const MAX_MERGE_FIELDS = 3;
 
+/** What the whole run shares: merge fields and column types (static), and the run's mode. */
 export interface UpsertSettings {
-	baseId: string;
-	table: string;
 	mergeFields: string[];
 	columnTypes: Map<string, FieldType | undefined>;
-	onDuplicateKeys: DuplicateKeyPolicy;
 	skipUnchanged: boolean;
 	deleteMissing: boolean;
 	maxDeletions: number;
 	summary: boolean;
+}
+
+/** What each item may set by expression: where it goes and how it is written. */
+interface GroupKey {
+	baseId: string;
+	table: string;
+	onDuplicateKeys: DuplicateKeyPolicy;
 	replace: boolean;
 	typecast: boolean;
 	useFieldIds: boolean;
@@ -43,7 +48,6 @@ export function readSettings(ctx: IExecuteFunctions): UpsertSettings {
 		matchingColumns?: string[];
 		schema?: ResourceMapperField[];
 	};
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const mergeFields = (columns.matchingColumns ?? []).filter(Boolean);
 	if (mergeFields.length < 1 || mergeFields.length > MAX_MERGE_FIELDS) {
 		throw new NodeOperationError(
@@ -53,15 +57,20 @@ export function readSettings(ctx: IExecuteFunctions): UpsertSettings {
 	}
 	const deleteMissing = ctx.getNodeParameter('deleteMissing', 0, false) as boolean;
 	return {
-		baseId: ctx.getNodeParameter('base', 0, '', { extractValue: true }) as string,
-		table: ctx.getNodeParameter('table', 0, '', { extractValue: true }) as string,
 		mergeFields,
 		columnTypes: new Map((columns.schema ?? []).map((column) => [column.id, column.type])),
-		onDuplicateKeys: (options.onDuplicateKeys as DuplicateKeyPolicy) ?? 'lastWins',
 		skipUnchanged: ctx.getNodeParameter('skipUnchanged', 0, false) as boolean,
 		deleteMissing,
 		maxDeletions: deleteMissing ? Number(ctx.getNodeParameter('maxDeletions', 0, 100)) : 0,
-		summary: options.output === 'summary',
+		summary: optionsOf(ctx, 0).output === 'summary',
+	};
+}
+
+function groupKeyOf(ctx: IExecuteFunctions, itemIndex: number): GroupKey {
+	const options = optionsOf(ctx, itemIndex);
+	return {
+		...targetOf(ctx, itemIndex),
+		onDuplicateKeys: (options.onDuplicateKeys as DuplicateKeyPolicy) ?? 'lastWins',
 		replace: Boolean(options.replace),
 		typecast: Boolean(options.typecast),
 		useFieldIds: useFieldIdsIn({ options }),
@@ -81,15 +90,15 @@ function keyTypesOf(settings: UpsertSettings): KeyTypes {
 }
 
 /** Writable fields of the table as the records are keyed (names, or ids with "Use Field IDs"). */
-async function writableFieldKeys(client: AirtableClient, settings: UpsertSettings): Promise<string[]> {
-	const schema = await client.base(settings.baseId).schema();
-	const table = schema.table(settings.table);
-	return (table?.fields ?? []).filter(isWritableField).map((field) => (settings.useFieldIds ? field.id : field.name));
+async function writableFieldKeys(client: AirtableClient, target: GroupKey): Promise<string[]> {
+	const schema = await client.base(target.baseId).schema();
+	const table = schema.table(target.table);
+	return (table?.fields ?? []).filter(isWritableField).map((field) => (target.useFieldIds ? field.id : field.name));
 }
 
-function rowOutput(row: SyncRowResult): IDataObject {
+function rowOutput(row: SyncRowResult, itemIndexes: number[]): IDataObject {
 	const json: IDataObject = { id: row.id, status: row.status, fields: row.fields as IDataObject };
-	if (row.supersededBy !== undefined) json.supersededBy = row.supersededBy;
+	if (row.supersededBy !== undefined) json.supersededBy = itemIndexes[row.supersededBy];
 	return json;
 }
 
@@ -103,61 +112,105 @@ function itemError(ctx: IExecuteFunctions, error: unknown): Error {
 	return itemIndex === undefined ? toNodeError(ctx.getNode(), error) : toNodeError(ctx.getNode(), forItem(error, itemIndex), itemIndex);
 }
 
+/** A group's rows, read before any request; items whose fields cannot be read fail there. */
+interface PreparedGroup {
+	key: GroupKey;
+	/** The n8n item of each row. */
+	itemIndexes: number[];
+	rows: Fields[];
+	failedRows: Map<number, Error>;
+}
+
+function prepareGroup(
+	ctx: IExecuteFunctions,
+	group: ItemGroup<GroupKey>,
+	outcomes: ItemOutcomes,
+	failedElsewhere: Map<number, Error>,
+): PreparedGroup {
+	const prepared: PreparedGroup = { key: group.key, itemIndexes: [], rows: [], failedRows: new Map() };
+	const addFailed = (itemIndex: number, error: Error) => {
+		prepared.failedRows.set(prepared.rows.length, error);
+		prepared.itemIndexes.push(itemIndex);
+		prepared.rows.push({});
+	};
+	for (const itemIndex of group.itemIndexes) {
+		try {
+			const { fields } = mappedFieldsOf(ctx, itemIndex, { ignoreFields: group.key.ignoreFields });
+			prepared.itemIndexes.push(itemIndex);
+			prepared.rows.push(fields);
+		} catch (error) {
+			const failure = error instanceof Error ? error : new Error(String(error));
+			outcomes.fail(itemIndex, failure);
+			addFailed(itemIndex, failure);
+		}
+	}
+	// Items that failed before grouping (Base, Table) count too: the mirror deletes nothing then.
+	for (const [itemIndex, error] of failedElsewhere) addFailed(itemIndex, error);
+	return prepared;
+}
+
+/** One table.sync per group of items that share base, table and write options. */
+async function syncGroup(
+	ctx: IExecuteFunctions,
+	client: AirtableClient,
+	settings: UpsertSettings,
+	group: PreparedGroup,
+	outcomes: ItemOutcomes,
+): Promise<SyncResult> {
+	const { key, itemIndexes, rows, failedRows } = group;
+	let result: SyncResult;
+	try {
+		result = await client.base(key.baseId).table(key.table).sync(rows, {
+			fieldsToMergeOn: settings.mergeFields,
+			skipUnchanged: settings.skipUnchanged,
+			replace: key.replace,
+			typecast: key.typecast,
+			returnFieldsByFieldId: key.useFieldIds,
+			onDuplicateKeys: key.onDuplicateKeys,
+			deleteMissing: settings.deleteMissing,
+			maxDeletions: settings.maxDeletions,
+			keyTypes: keyTypesOf(settings),
+			writableFields: settings.skipUnchanged && key.replace ? await writableFieldKeys(client, key) : undefined,
+			failedRows,
+			abortOnInvalidRows: !ctx.continueOnFail(),
+			itemIndexes,
+		});
+	} catch (error) {
+		throw itemError(ctx, error);
+	}
+	for (const row of result.rows) {
+		const itemIndex = itemIndexes[row.index];
+		if (failedRows.has(row.index)) continue;
+		if (row.status === 'failed') outcomes.fail(itemIndex, forItem(row.error, itemIndex));
+		else outcomes.succeed(itemIndex, rowOutput(row, itemIndexes));
+	}
+	if (result.deleteErrors.length && !ctx.continueOnFail()) {
+		throw toNodeError(ctx.getNode(), result.deleteErrors[0].error);
+	}
+	return result;
+}
+
 export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const startedAt = Date.now();
 	const settings = readSettings(ctx);
 	const itemCount = ctx.getInputData().length;
 	const outcomes = new ItemOutcomes(ctx, itemCount);
-
-	const rows: Fields[] = [];
-	const failedRows = new Map<number, Error>();
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		try {
-			rows.push(mappedFieldsOf(ctx, itemIndex, { ignoreFields: settings.ignoreFields }).fields);
-		} catch (error) {
-			rows.push({});
-			failedRows.set(itemIndex, error instanceof Error ? error : new Error(String(error)));
-			outcomes.fail(itemIndex, error);
-		}
-	}
+	const unplaced = new Map<number, Error>();
+	const groups = groupItems(itemRange(itemCount), (itemIndex) => groupKeyOf(ctx, itemIndex), (itemIndex, error) => {
+		outcomes.fail(itemIndex, error);
+		unplaced.set(itemIndex, error instanceof Error ? error : new Error(String(error)));
+	});
+	const prepared = groups.map((group) => prepareGroup(ctx, group, outcomes, settings.deleteMissing ? unplaced : new Map()));
 	outcomes.throwIfFailedBeforeSending();
 
 	const client = await getAirtableClient(ctx);
-	const table = client.base(settings.baseId).table(settings.table);
-	let result: SyncResult;
-	try {
-		result = await table.sync(rows, {
-			fieldsToMergeOn: settings.mergeFields,
-			skipUnchanged: settings.skipUnchanged,
-			replace: settings.replace,
-			typecast: settings.typecast,
-			returnFieldsByFieldId: settings.useFieldIds,
-			onDuplicateKeys: settings.onDuplicateKeys,
-			deleteMissing: settings.deleteMissing,
-			maxDeletions: settings.maxDeletions,
-			keyTypes: keyTypesOf(settings),
-			writableFields:
-				settings.skipUnchanged && settings.replace ? await writableFieldKeys(client, settings) : undefined,
-			failedRows,
-			abortOnInvalidRows: !ctx.continueOnFail(),
-		});
-	} catch (error) {
-		throw itemError(ctx, error);
-	}
-
-	for (const row of result.rows) {
-		if (failedRows.has(row.index)) continue;
-		if (row.status === 'failed') outcomes.fail(row.index, forItem(row.error, row.index));
-		else outcomes.succeed(row.index, rowOutput(row));
-	}
-	if (result.deleteErrors.length && !ctx.continueOnFail()) {
-		throw toNodeError(ctx.getNode(), result.deleteErrors[0].error);
-	}
+	const results: SyncResult[] = [];
+	for (const group of prepared) results.push(await syncGroup(ctx, client, settings, group, outcomes));
 
 	if (settings.summary) {
 		return [
 			summaryItem(itemCount, {
-				result,
+				results,
 				outcomes,
 				requests: client.stats().requests,
 				durationMs: Date.now() - startedAt,
@@ -166,7 +219,9 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 	}
 	const output = outcomes.toOutput().map(withFailedStatus);
 	const allItems = Array.from({ length: itemCount }, (_, item) => ({ item }));
-	for (const record of result.deleted) output.push({ json: deletedOutput(record), pairedItem: allItems });
+	for (const result of results) {
+		for (const record of result.deleted) output.push({ json: deletedOutput(record), pairedItem: allItems });
+	}
 	return output;
 }
 

@@ -39,6 +39,8 @@ export interface SyncOptions {
 	failedRows?: Map<number, Error>;
 	/** Fail the whole call before any request when a row is invalid (no key, key conflict). Default true. */
 	abortOnInvalidRows?: boolean;
+	/** The caller's number for each row (e.g. n8n item indexes), used in messages and errors. Default: the row's index. */
+	itemIndexes?: number[];
 }
 
 export type SyncRowStatus = 'created' | 'updated' | 'unchanged' | 'duplicate' | 'failed';
@@ -109,6 +111,7 @@ export async function syncTable(
 	const mergeFields = validateMergeFields(options?.fieldsToMergeOn, context);
 	const types = options.keyTypes ?? {};
 	const results = new Array<SyncRowResult>(rows.length);
+	const label = (index: number) => options.itemIndexes?.[index] ?? index;
 	const fail = (index: number, error: Error) => {
 		results[index] = { index, status: 'failed', id: null, fields: isPlainObject(rows[index]) ? rows[index] : {}, error };
 	};
@@ -117,14 +120,14 @@ export async function syncTable(
 	rows.forEach((fields, index) => {
 		const preset = options.failedRows?.get(index);
 		if (preset) return fail(index, preset);
-		const itemContext = { ...context, itemIndexes: [index] };
-		if (!isPlainObject(fields)) return fail(index, new AirtableInputError(`Item ${index} is not an object of field values`, itemContext));
+		const itemContext = { ...context, itemIndexes: [label(index)] };
+		if (!isPlainObject(fields)) return fail(index, new AirtableInputError(`Item ${label(index)} is not an object of field values`, itemContext));
 		const missing = missingMergeFields(fields, mergeFields);
 		if (missing.length) {
 			return fail(
 				index,
 				new AirtableInputError(
-					`Item ${index} has no value for merge field${missing.length > 1 ? 's' : ''} ` +
+					`Item ${label(index)} has no value for merge field${missing.length > 1 ? 's' : ''} ` +
 						`${missing.map((field) => `"${field}"`).join(', ')}: every item needs all merge fields (${mergeFields.join(', ')})`,
 					{ ...itemContext, field: missing[0] },
 				),
@@ -133,7 +136,7 @@ export async function syncTable(
 		keyed.push({ index, fields, exact: exactKeyOf(fields, mergeFields, types), loose: looseKeyOf(fields, mergeFields, types) });
 	});
 
-	const { winners, superseded } = resolveDuplicates(keyed, options.onDuplicateKeys ?? 'lastWins', mergeFields, context, fail);
+	const { winners, superseded } = resolveDuplicates(keyed, options.onDuplicateKeys ?? 'lastWins', mergeFields, context, fail, label);
 	const invalid = results.find((result) => result?.status === 'failed' && !options.failedRows?.has(result.index));
 	if (invalid && options.abortOnInvalidRows !== false) throw invalid.error as Error;
 	if (options.deleteMissing && winners.length === 0) {
@@ -265,6 +268,7 @@ function resolveDuplicates(
 	mergeFields: string[],
 	context: ErrorContext,
 	fail: (index: number, error: Error) => void,
+	label: (index: number) => number,
 ): { winners: KeyedRow[]; superseded: Map<number, number> } {
 	const groups = new Map<string, KeyedRow[]>();
 	for (const row of rows) groups.set(row.exact, [...(groups.get(row.exact) ?? []), row]);
@@ -276,14 +280,14 @@ function resolveDuplicates(
 			continue;
 		}
 		if (policy === 'error') {
-			const indexes = group.map((row) => row.index);
+			const indexes = group.map((row) => label(row.index));
 			for (const row of group) {
 				fail(
 					row.index,
 					new AirtableInputError(
 						`Items ${indexes.join(', ')} have the same merge key (${describeKey(row.fields, mergeFields)}); ` +
 							'remove the duplicates or let the first or the last one win ("On Duplicate Keys", onDuplicateKeys)',
-						{ ...context, itemIndexes: [row.index], field: mergeFields[0] },
+						{ ...context, itemIndexes: [label(row.index)], field: mergeFields[0] },
 					),
 				);
 			}
