@@ -365,6 +365,8 @@ export interface BenchResults {
 	multi?: MultiRow[];
 	processes?: ProcessesSection;
 	trigger?: Awaited<ReturnType<typeof triggerBench>>;
+	/** Sections replaced by a later `--only=…` run (merged in by hand, as its command says). */
+	remeasured?: { sections: string[]; command: string; startedAt: string; loadAverage: number[] };
 }
 
 async function main(): Promise<void> {

@@ -26,6 +26,14 @@ export function markdown(r: BenchResults): string {
 			`Simulated round trip per request: ${r.rtt.latencyMs}–${r.rtt.latencyMs + r.rtt.latencyJitterMs} ms (added after the limiter admits the request). ` +
 			'Every variant runs against a fresh emulator in its own Node process.',
 	);
+	if (r.remeasured) {
+		const again = r.remeasured;
+		out.push('');
+		out.push(
+			`Sections ${again.sections.join(', ')} come from a separate run, \`${again.command}\` at ${again.startedAt.slice(0, 16).replace('T', ' ')} UTC ` +
+				`(load average ${again.loadAverage[0]}), same machine and emulator settings.`,
+		);
+	}
 	if (r.write) {
 		out.push('');
 		out.push(

@@ -1,4 +1,5 @@
-import { AirtableClient, resetThrottleRegistry, type Fields } from '../../index';
+import { AirtableClient, type Fields } from '../../index';
+import { resetProcessStateForTests } from '../../nodes/client/state';
 import type { SeedRecord } from '../../emulator';
 import { TOKEN, startHarness, type Harness } from './helpers';
 
@@ -12,7 +13,7 @@ let h: Harness;
 let client: AirtableClient;
 
 async function start(records: SeedRecord[]): Promise<void> {
-	resetThrottleRegistry();
+	resetProcessStateForTests();
 	h = await startHarness({
 		tokens: [{ token: TOKEN, userId: 'usrSync0000000001', email: 'sync@example.com', name: 'Sync', kind: 'pat', bases: '*' }],
 		seed: [
