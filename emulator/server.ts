@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'http';
 import type { Socket } from 'net';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
 import { authenticate, canSeeBase, requireScope } from './auth';
+import { CassettePlayer } from './cassette';
 import { ApiError, errorTypeOf } from './errors';
 import type { FaultDecision } from './faults';
 import type { ApiRequest, ApiResponse, CallInfo } from './http';
@@ -56,13 +57,20 @@ const FAULT_BODIES: Record<number, unknown> = {
 	500: { error: { type: 'SERVER_ERROR', message: 'Unexpected server error (emulated fault)' } },
 	502: '<html><body><h1>502 Bad Gateway</h1></body></html>',
 	503: { error: { type: 'RETRIABLE_ERROR', message: 'The server could not complete the request in time; it is safe to retry the request (emulated fault)' } },
+	504: '<html><body><h1>504 Gateway Time-out</h1></body></html>',
 };
+
+function faultResponse(status: number | undefined): ApiResponse {
+	const code = status ?? 500;
+	return { status: code, body: FAULT_BODIES[code] ?? FAULT_BODIES[500] };
+}
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts the emulator on 127.0.0.1 (random port unless `port` is given). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
 	const app = new EmulatorApp(options);
+	const player = options.cassette ? new CassettePlayer(options.cassette.file, options.cassette.speed === 'recorded') : undefined;
 	const sockets = new Set<Socket>();
 	const stalls = new Set<NodeJS.Timeout>();
 	let closing = false;
@@ -117,6 +125,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		};
 
 		try {
+			if (player) {
+				call.endpoint = 'replay';
+				const replayed = player.answer(method, url.pathname, url.searchParams, rawBody);
+				if (replayed.delayMs > 0) await delay(replayed.delayMs);
+				if ('dropConnection' in replayed) {
+					finish(undefined, 'replay');
+					req.socket.destroy();
+					return;
+				}
+				return finish(replayed.response);
+			}
 			if (url.pathname === '/oauth2/v1/authorize' && method === 'GET') {
 				call.endpoint = 'oauth.authorize';
 				return finish(app.oauth.authorize(apiReq));
@@ -126,7 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 				// Token-rotation drills (e.g. the answer to a refresh is lost) need faults here too.
 				fault = app.faults.decide({ method, path: url.pathname, write: true, explicitOnly: true });
 				if (fault.latencyMs > 0) await delay(fault.latencyMs);
-				if (fault.action === 'status') return finish({ status: fault.status ?? 500, body: FAULT_BODIES[fault.status ?? 500] ?? FAULT_BODIES[500] }, fault.label);
+				if (fault.action === 'status') return finish(faultResponse(fault.status), fault.label);
 				if (fault.action === 'dropBefore' || fault.action === 'stall') {
 					finish(undefined, fault.label);
 					req.socket.destroy();
@@ -138,7 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 					req.socket.destroy();
 					return;
 				}
-				return finish(answer, fault.label);
+				return finish(fault.action === 'statusAfter' ? faultResponse(fault.status) : answer, fault.label);
 			}
 			const match = matchRoute(apiRoutes, method, url.pathname);
 			if (!match || match === 'method') return finish({ status: 404, body: { error: 'NOT_FOUND' } });
@@ -151,13 +170,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			const baseId = route.baseParam ? params[route.baseParam] : undefined;
 			const limitedBase = baseId && app.bases.has(baseId) && canSeeBase(call.token, baseId) ? baseId : undefined;
 			if (baseId) call.baseId = baseId;
-			app.limiter.admit(app.clock.now(), call.token.token, limitedBase);
+			app.limiter.admit(app.clock.now(), call.token.token, limitedBase, !route.endpoint.startsWith('meta.'));
 
 			fault = app.faults.decide({ method, path: url.pathname, baseId, write: call.write });
 			if (fault.latencyMs > 0) await delay(fault.latencyMs);
 			switch (fault.action) {
 				case 'status':
-					return finish({ status: fault.status ?? 500, body: FAULT_BODIES[fault.status ?? 500] ?? FAULT_BODIES[500] }, fault.label);
+					return finish(faultResponse(fault.status), fault.label);
 				case 'dropBefore':
 					finish(undefined, fault.label);
 					req.socket.destroy();
@@ -182,7 +201,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 				req.socket.destroy();
 				return;
 			}
-			finish(response, fault.label);
+			// "Apply, then fail": the write above has landed; the client only sees the gateway error.
+			finish(fault.action === 'statusAfter' ? faultResponse(fault.status) : response, fault.label);
 		} catch (error) {
 			finish(errorResponse(error), fault?.label);
 		}

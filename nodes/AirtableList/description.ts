@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection, useFieldIdsOption } from '../shared/properties';
+import { optionsCollection, timeBudgetOption, useFieldIdsOption } from '../shared/properties';
 
 const fieldsDependOn = ['base.value', 'table.value'];
 const conditionsOnly = { show: { filterMode: ['conditions'] } };
@@ -271,6 +271,7 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		default: 100,
 		description: 'Records per request (and per item in page output), at most 100',
 	},
+	timeBudgetOption,
 	{
 		displayName: 'Time Zone',
 		name: 'timeZone',

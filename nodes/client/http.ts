@@ -92,9 +92,14 @@ export function classifyThrown(
 	return new RequestNotSentError(describe(code, false), localFailureKind(error), code);
 }
 
-/** A refresh that failed or a missing/disconnected credential asks the user to fix the credential. */
+/**
+ * A refresh that failed or a missing/disconnected credential asks the user to fix the credential.
+ * Hosts may say so in `failure.cause` (n8n does for a credential that needs reconnecting).
+ */
 function localFailureKind(error: unknown): RequestNotSentError['kind'] {
-	const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+	const { name, message, failure } = (error ?? {}) as { name?: unknown; message?: unknown; failure?: { cause?: unknown } };
+	if (failure?.cause === 'credential-invalid') return 'credential-invalid';
+	const text = `${String(name)} ${String(message)}`;
 	return /credential|oauth|access token|refresh|reconnect/i.test(text) ? 'credential-invalid' : 'configuration-invalid';
 }
 
@@ -193,7 +198,9 @@ function toTransportError(
 	if (timedOut) {
 		return new TransportError('ETIMEDOUT', true, `No response from Airtable within ${timeoutMs} ms`);
 	}
-	const detail = error instanceof Error ? error.message : String(error);
+	// Errors of another realm (test sandboxes, workers) fail `instanceof Error`; read the message itself.
+	const message = (error as { message?: unknown } | null)?.message;
+	const detail = typeof message === 'string' ? message : String(error);
 	// The token lives only in the Authorization header, but scrub it in case a proxy or
 	// library ever echoes request details into an error text.
 	const safeDetail = token ? detail.split(token).join('[token]') : detail;

@@ -4,9 +4,22 @@ import {
 	AirtableUnknownOutcomeError,
 	DEFAULT_LIMITS,
 } from '../../index';
-import { backoffDelay, decideRetry, parseRetryAfter } from '../../nodes/client/retry';
+import { answerMayBeLost, backoffDelay, decideRetry, parseRetryAfter } from '../../nodes/client/retry';
 import { TransportError } from '../../nodes/client/http';
-import { api, BASE, echoCreated, makeClient, record, TABLE, TABLE_PATH, useNock, type RecordsBody } from './helpers';
+import { FakeClock } from '../support/fakeClock';
+import {
+	api,
+	BASE,
+	echoCreated,
+	makeClient,
+	ok,
+	record,
+	stubExecutor,
+	TABLE,
+	TABLE_PATH,
+	useNock,
+	type RecordsBody,
+} from './helpers';
 
 useNock();
 
@@ -134,21 +147,15 @@ describe('creates whose fate is unknown', () => {
 	});
 
 	it('re-sends a create after 503 (documented safe) and honours Retry-After', async () => {
-		const times: number[] = [];
-		api()
-			.post(TABLE_PATH)
-			.reply(() => {
-				times.push(Date.now());
-				return [503, { error: { type: 'RETRIABLE_ERROR' } }, { 'Retry-After': '1' }];
-			});
-		api()
-			.post(TABLE_PATH)
-			.reply(200, (_uri, body) => {
-				times.push(Date.now());
-				return echoCreated(body as RecordsBody);
-			});
-		await expect(table().create([{ n: 1 }])).resolves.toHaveLength(1);
-		expect(times[1] - times[0]).toBeGreaterThanOrEqual(950);
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, (request, index) =>
+			index === 0
+				? { status: 503, headers: { 'retry-after': '7' }, body: { error: { type: 'RETRIABLE_ERROR' } } }
+				: ok(echoCreated(request.body as RecordsBody)),
+		);
+		const created = makeClient({ executor, clock }).base(BASE).table(TABLE).create([{ n: 1 }]);
+		await expect(clock.run(created)).resolves.toHaveLength(1);
+		expect(executor.seen.map((r) => r.at - executor.seen[0].at)).toEqual([0, 7000]);
 	});
 
 	it('does not re-send a webhook create after a reset, but retries a refresh', async () => {
@@ -182,22 +189,67 @@ describe('policy details', () => {
 	});
 
 	it('reads Retry-After as seconds or as an HTTP date', () => {
-		expect(parseRetryAfter('2')).toBe(2000);
-		expect(parseRetryAfter(undefined)).toBeUndefined();
-		expect(parseRetryAfter('soon')).toBeUndefined();
-		const inFiveSeconds = new Date(Date.now() + 5000).toUTCString();
-		expect(parseRetryAfter(inFiveSeconds)).toBeGreaterThan(3000);
+		const now = Date.parse('2026-01-05T10:00:00.000Z');
+		expect(parseRetryAfter('2', now)).toBe(2000);
+		expect(parseRetryAfter(undefined, now)).toBeUndefined();
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+		expect(parseRetryAfter('Mon, 05 Jan 2026 10:00:05 GMT', now)).toBe(5000);
+		expect(parseRetryAfter('Mon, 05 Jan 2026 09:59:00 GMT', now)).toBe(0);
 	});
 
 	it('treats a connection that never came up as safe even for creates', () => {
 		const counters = { rateLimited: 0, backoffs: 0 };
 		const refused = new TransportError('ECONNREFUSED', false, 'refused');
 		const reset = new TransportError('ECONNRESET', true, 'reset');
-		expect(decideRetry({ transport: refused }, 'create', counters, DEFAULT_LIMITS).action).toBe('retry');
-		expect(decideRetry({ transport: reset }, 'create', counters, DEFAULT_LIMITS)).toEqual({
+		expect(decideRetry({ transport: refused }, 'create', counters, DEFAULT_LIMITS, 0).action).toBe('retry');
+		expect(decideRetry({ transport: reset }, 'create', counters, DEFAULT_LIMITS, 0)).toEqual({
 			action: 'fail',
 			unknownOutcome: true,
 		});
-		expect(decideRetry({ transport: reset }, 'repeatable', counters, DEFAULT_LIMITS).action).toBe('retry');
+		expect(decideRetry({ transport: reset }, 'repeatable', counters, DEFAULT_LIMITS, 0).action).toBe('retry');
+	});
+});
+
+describe('which failed attempts may have been applied', () => {
+	it('a sent request without an answer, or a gateway error; never a 503, a 429 or a refused connection', () => {
+		expect(answerMayBeLost({ transport: new TransportError('ECONNRESET', true, 'reset') })).toBe(true);
+		expect(answerMayBeLost({ transport: new TransportError('ECONNREFUSED', false, 'refused') })).toBe(false);
+		expect(answerMayBeLost({ status: 502 })).toBe(true);
+		expect(answerMayBeLost({ status: 504 })).toBe(true);
+		expect(answerMayBeLost({ status: 500 })).toBe(true);
+		expect(answerMayBeLost({ status: 503, type: 'RETRIABLE_ERROR' })).toBe(false);
+		expect(answerMayBeLost({ status: 429, type: 'RATE_LIMIT_REACHED' })).toBe(false);
+	});
+
+	it('the quota 429 (real plural envelope) fails at once: one request, no hold, no retry', async () => {
+		let requests = 0;
+		api()
+			.get(`${TABLE_PATH}/recA`)
+			.times(5)
+			.reply(() => {
+				requests++;
+				return [429, { errors: [{ error: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', message: 'API billing plan limit exceeded.' }] }];
+			});
+		const client = makeClient({}, { rateLimitHoldMs: 60_000 });
+		const error = await client.base(BASE).table(TABLE).get('recA').catch((e: unknown) => e);
+		expect(error).toMatchObject({ kind: 'quota-exhausted', type: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', retries: 0 });
+		expect(requests).toBe(1);
+		expect(client.stats()).toMatchObject({ requests: 1, rateLimited: 0 });
+	});
+
+	it('a plain 429 (real plural envelope) is held, retried and keeps its type', async () => {
+		let requests = 0;
+		api()
+			.get(`${TABLE_PATH}/recA`)
+			.times(5)
+			.reply(() => {
+				requests++;
+				return [429, { errors: [{ error: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' }] }];
+			});
+		const client = makeClient({}, { rateLimitHoldMs: 5, maxRateLimitRetries: 2 });
+		const error = await client.base(BASE).table(TABLE).get('recA').catch((e: unknown) => e);
+		expect(error).toMatchObject({ kind: 'rate-limited', type: 'RATE_LIMIT_REACHED', retries: 2 });
+		expect(requests).toBe(3);
+		expect(client.stats().rateLimited).toBe(3);
 	});
 });

@@ -1,4 +1,10 @@
-import { ignoreFieldsOption, optionsCollection, typecastOption, useFieldIdsOption } from '../../shared/properties';
+import {
+	ignoreFieldsOption,
+	optionsCollection,
+	timeBudgetOption,
+	typecastOption,
+	useFieldIdsOption,
+} from '../../shared/properties';
 import { WRITE_OPERATIONS } from './operation';
 
 /** Options of every operation; each item may resolve them differently (expressions). */
@@ -7,6 +13,7 @@ export const recordsOptionsProperty = optionsCollection([
 		...ignoreFieldsOption,
 		displayOptions: { show: { '/operation': WRITE_OPERATIONS, '/columns.mappingMode': ['autoMapInputData'] } },
 	},
+	timeBudgetOption,
 	{ ...typecastOption, displayOptions: { show: { '/operation': WRITE_OPERATIONS } } },
 	useFieldIdsOption,
 ]);

@@ -3,10 +3,13 @@ import { join } from 'path';
 
 import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, startEmulator } from '../../../emulator';
 import { N8nApi } from '../runtime/api';
+import { egressAttempts, egressLogFile, EGRESS_LOG_ENV } from '../runtime/egressGuard';
 import { launchN8n, OWNER, stopN8n } from '../runtime/n8n';
 import { buildAndPack, ensureRuntime, installPackage, PACKAGE_NAME, ROOT } from '../runtime/pack';
 import { freePort } from '../runtime/processes';
+import { waitUntilPublished } from '../runtime/publication';
 import { importDemoWorkflows, withNode } from '../runtime/workflows';
+import { mcpEndpoint, MCP_TRIGGER_TYPE } from '../support/mcp';
 
 /**
  * `npm run demo`: the package inside a real n8n against the Airtable emulator, ready to click.
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
 	const workDir = join(ROOT, '.cache', 'demo');
 	rmSync(workDir, { recursive: true, force: true });
 	mkdirSync(workDir, { recursive: true });
+	process.env[EGRESS_LOG_ENV] = join(workDir, 'egress.jsonl');
 	out('== build and pack the package');
 	const tarball = buildAndPack(workDir);
 	const userFolder = join(workDir, 'n8n-user');
@@ -57,6 +61,8 @@ async function main(): Promise<void> {
 		out('\n== stopping n8n and the emulator');
 		if (running.n8nPid) await stopN8n(running.n8nPid);
 		await emulator.close();
+		const escaped = egressAttempts();
+		out(escaped.length ? `   n8n tried to leave 127.0.0.1 ${escaped.length} time(s), all refused: ${escaped.map((a) => a.target).join(', ')}` : '   nothing tried to leave 127.0.0.1');
 		writeFileSync(join(workDir, 'emulator.log'), `${logLines.join('\n')}\n`);
 		process.exit(code);
 	};
@@ -73,6 +79,10 @@ async function main(): Promise<void> {
 	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline && emulator.state.webhooks.hooks.size === 0) await new Promise((resolve) => setTimeout(resolve, 250));
 	const registered = emulator.state.webhooks.hooks.size > 0;
+	const mcp = withNode(workflows, MCP_TRIGGER_TYPE);
+	await api.activate(mcp.id);
+	await waitUntilPublished(api, mcp.id);
+	const endpoint = mcpEndpoint(connection.url, mcp.definition);
 
 	const editor = connection.url;
 	const admin = `${emulator.url}/_emulator/bases/${DEMO_BASE_ID}/tables/Contacts/records`;
@@ -84,7 +94,7 @@ async function main(): Promise<void> {
 	out(`  emulator     ${emulator.url}  (token ${DEMO_TOKEN}, base ${DEMO_BASE_ID} "Demo CRM": Contacts, Orders, feature_flags)`);
 	out();
 	out('  Workflows (open one, then "Execute workflow"):');
-	for (const w of workflows) out(`    ${editor}/workflow/${w.id}   ${w.name}${w.id === trigger.id ? (registered ? '  [active: webhook registered]' : '  [active: webhook NOT registered yet, see n8n log]') : ''}`);
+	for (const w of workflows) out(`    ${editor}/workflow/${w.id}   ${w.name}${w.id === trigger.id ? (registered ? '  [active: webhook registered]' : '  [active: webhook NOT registered yet, see n8n log]') : ''}${w.id === mcp.id ? '  [active]' : ''}`);
 	out();
 	out('  Try the trigger: edit a contact as if in the Airtable UI ...');
 	out(`    curl -X PATCH ${admin} \\`);
@@ -94,9 +104,13 @@ async function main(): Promise<void> {
 	out(`      -H 'content-type: application/json' -d '{"fields":{"Name":"Radia Perlman","Status":"Lead"}}'`);
 	out(`  ... and see the execution it starts: ${editor}/workflow/${trigger.id}/executions`);
 	out();
+	out('  Use the contacts from an AI assistant (Demo 6): add this MCP server to your MCP client');
+	out(`    ${endpoint}   (Streamable HTTP or SSE, no authentication; five tools: search, get, create, update, upsert)`);
+	out();
 	out(`  Read the table: curl -H 'Authorization: Bearer ${DEMO_TOKEN}' ${emulator.url}/v0/${DEMO_BASE_ID}/Contacts`);
 	out(`  Request log and counters: curl ${emulator.url}/_emulator/metrics`);
 	out(`  n8n log: ${connection.logFile}`);
+	out(`  Loopback only: n8n's outbound HTTP(S) goes to a local guard that refuses it (attempts: ${egressLogFile()})`);
 	out();
 	out('Ctrl-C stops everything.');
 }
