@@ -9,6 +9,7 @@ import {
 import { toNodeError } from '../shared/items';
 import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
 import { authenticationProperty, baseLocator, credentialsDescription, tableLocator } from '../shared/properties';
+import { rejectUnknownToolArguments } from '../shared/toolArguments';
 import {
 	columnsProperty,
 	deleteMissingProperty,
@@ -17,6 +18,7 @@ import {
 	skipUnchangedProperty,
 } from './description';
 import { executeUpsert } from './sync';
+import { upsertToolDescription } from './toolDescription';
 
 export class AirtableBatchUpsert implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,6 +43,7 @@ export class AirtableBatchUpsert implements INodeType {
 			deleteMissingProperty,
 			maxDeletionsProperty,
 			optionsProperty,
+			upsertToolDescription,
 		],
 	};
 
@@ -48,6 +51,7 @@ export class AirtableBatchUpsert implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		try {
+			rejectUnknownToolArguments(this);
 			return [await executeUpsert(this)];
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);

@@ -43,6 +43,8 @@ export const deleteMissingProperty: INodeProperties = {
 	default: false,
 	description:
 		'Whether to delete, after the upsert, every record of the table whose merge key is in none of the input items, so the table mirrors the input. Refused when the input has no valid items.',
+	// An AI tool call carries one item: every other record would count as missing.
+	displayOptions: { hide: { '@tool': [true] } },
 };
 
 export const maxDeletionsProperty: INodeProperties = {

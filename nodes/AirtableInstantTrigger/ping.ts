@@ -9,6 +9,7 @@ import type { AirtableClient } from '../client/AirtableClient';
 import { verifyWebhookMac } from '../client/webhooks';
 import { getAirtableClient } from '../shared/executor';
 import { triggerCoordination } from '../shared/triggerCoordination';
+import { countEmittedChanges, countWebhookPing } from '../shared/webhookMetrics';
 import { coalesce } from './coalesce';
 import { drainWebhook, type DrainResult } from './drain';
 import { describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
@@ -159,8 +160,10 @@ export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookRespon
 	const state = pingedId ? stateForPing(ctx.getWorkflowStaticData('node'), pingedId, owner) : undefined;
 	const rawBody = await rawBodyOf(ctx);
 	if (!state || !rawBody || !verifyWebhookMac(rawBody, header, state.macSecretBase64)) {
+		countWebhookPing(body.base?.id, false);
 		return refuse(ctx, 403, 'Invalid X-Airtable-Content-MAC signature');
 	}
+	countWebhookPing(body.base?.id, true);
 	adoptState(state, owner, key);
 	acknowledge(ctx);
 
@@ -181,6 +184,7 @@ export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookRespon
 		);
 	}
 	if (!items.length) return { noWebhookResponse: true };
+	countEmittedChanges(items);
 	const data: INodeExecutionData[] = items.map((json) => ({ json }));
 	if (!key) parkTestItems(ctx, data);
 	return { noWebhookResponse: true, workflowData: [data] };

@@ -4,10 +4,12 @@ import { toNodeError } from '../shared/items';
 import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
 import { actionNodeBase } from '../shared/nodeDescription';
 import { authenticationProperty, baseLocator, tableLocator } from '../shared/properties';
+import { rejectUnknownToolArguments } from '../shared/toolArguments';
 import { recordsOperationProperty } from './actions/operation';
 import { recordsOptionsProperty } from './actions/options';
 import { recordIdProperty } from './actions/recordId';
 import { operationProperties, route } from './actions/router';
+import { recordsToolDescriptions } from './toolDescriptions';
 
 export class AirtableRecords implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,6 +30,7 @@ export class AirtableRecords implements INodeType {
 			recordIdProperty,
 			...operationProperties,
 			recordsOptionsProperty,
+			...recordsToolDescriptions,
 		],
 	};
 
@@ -35,6 +38,7 @@ export class AirtableRecords implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		try {
+			rejectUnknownToolArguments(this);
 			return [await route(this)];
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);

@@ -140,6 +140,7 @@ class RedisCoordination {
 			maxRetriesPerRequest: 0,
 			autoResendUnfulfilledCommands: false,
 			connectTimeout: 2000,
+			disconnectTimeout: 200,
 			retryStrategy: (times: number) => Math.min(100 * times, 1000),
 		};
 		const redis = typeof options.redis === 'string' ? new Redis(options.redis, safety) : new Redis({ ...options.redis, ...safety });
@@ -321,6 +322,11 @@ function pingKey(webhookId: string, mac: string): string {
 	return `${webhookId}:${createHash('sha256').update(mac).digest('hex').slice(0, 32)}`;
 }
 
+/** A coordination of its own (tests; processes are simulated by several of them). */
+export function createTriggerCoordination(options: SharedLimitsOptions | undefined, now: () => number = Date.now): TriggerCoordination {
+	return new TriggerCoordination(options ? new RedisCoordination(options) : undefined, now);
+}
+
 const coordinations = new Map<string, TriggerCoordination>();
 
 /**
@@ -331,7 +337,7 @@ export function triggerCoordination(options: SharedLimitsOptions | undefined = s
 	const id = options ? JSON.stringify([options.redis, options.keyPrefix ?? '']) : 'local';
 	let coordination = coordinations.get(id);
 	if (!coordination) {
-		coordination = new TriggerCoordination(options ? new RedisCoordination(options) : undefined);
+		coordination = createTriggerCoordination(options);
 		coordinations.set(id, coordination);
 	}
 	return coordination;
