@@ -11,6 +11,7 @@ import {
 } from './list';
 import type { RequestRunner } from './request';
 import type { RequestSafety } from './retry';
+import { syncTable, type SyncOptions, type SyncResult } from './sync';
 import { checkUpsertItems, validateMergeFields } from './upsert';
 import type {
 	AirtableRecord,
@@ -146,6 +147,14 @@ export class TableHandle {
 
 	async deleteSettled(ids: string[]): Promise<Array<SettledResult<DeletedRecord>>> {
 		return await settleChunks(ids, this.deleteWorker(), this.failures(ids, checkRecordId));
+	}
+
+	/**
+	 * Upserts rows by merge key with Skip Unchanged, duplicate-key policy and mirror-delete;
+	 * one result per row (see sync.ts).
+	 */
+	async sync(rows: Fields[], options: SyncOptions): Promise<SyncResult> {
+		return await syncTable(this, rows, options, () => this.runner.stats.requests);
 	}
 
 	/* ---------------------------------------------------------------- workers */
