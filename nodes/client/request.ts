@@ -283,6 +283,7 @@ export class RequestRunner {
 			dispatched = true;
 			passage.dispatched(this.executor.signalsDispatch ? this.clock.now() : handedOverAt);
 		}
+		passage.answered();
 		return sent;
 	}
 
