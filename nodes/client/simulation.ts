@@ -34,9 +34,11 @@ export interface SimulationOptions {
 	 */
 	speed?: 'fast' | 'recorded';
 	/**
-	 * Also replace every cell value (records' fields, webhook payload cells) and formula by a
-	 * placeholder of the same type, when recording and when matching. Replays then return
-	 * placeholders: enough to test a workflow's path and request count, not its data.
+	 * Replace every cell value (records' fields, webhook payload cells) and formula by a
+	 * placeholder of the same type, when recording and when matching (default: on — cell values
+	 * never reach a cassette unless asked). Replays then return placeholders: enough to test a
+	 * workflow's path and request count, not its data. `false` keeps the values (synthetic test
+	 * data; needed for the emulator's replay mode).
 	 */
 	redactCellValues?: boolean;
 }
@@ -172,7 +174,7 @@ export interface SimulationContext {
 
 /** Wraps `inner` (unused when replaying) as the options say. */
 export function simulatedExecutor(inner: HttpExecutor | undefined, options: SimulationOptions, context: SimulationContext): HttpExecutor {
-	const redact = createRedactor(context.secrets, { cellValues: options.redactCellValues === true });
+	const redact = createRedactor(context.secrets, { cellValues: options.redactCellValues !== false });
 	const session = sessionFor(options);
 	const { clock } = context;
 	if (options.mode === 'record') {

@@ -9,6 +9,9 @@ import { launchN8n, startN8n, stopN8n, type N8nConnection } from './runtime/n8n'
 import { buildAndPack, installPackage } from './runtime/pack';
 import { connectN8n, locators, PKG, TOKEN_CREDENTIAL } from './support/context';
 
+/** The emulator's demo values are synthetic: keep them, so the replays can answer with them. */
+const KEEP_SYNTHETIC_VALUES = { AIRTABLE_SYNC_REDACT_VALUES: 'false' };
+
 /**
  * Issue 16 through real n8n: record a session with AIRTABLE_SYNC_SIMULATION=record (own n8n,
  * against the emulator), then replay it twice with no Airtable model behind it — in n8n itself
@@ -100,7 +103,7 @@ it('records a workflow session in n8n and replays it offline in n8n and from the
 	const recordingEmulator = await startEmulator({ seed: 'demo', log: false });
 	const userFolder = join(workDir, 'user');
 	installPackage(userFolder, suiteTarball(workDir));
-	own = await launchN8n({ userFolder, env: { AIRTABLE_SYNC_SIMULATION: 'record', AIRTABLE_SYNC_CASSETTE: cassetteFile } });
+	own = await launchN8n({ userFolder, env: { AIRTABLE_SYNC_SIMULATION: 'record', AIRTABLE_SYNC_CASSETTE: cassetteFile, ...KEEP_SYNTHETIC_VALUES } });
 	const ownApi = new N8nApi(own);
 	const credential = await ownApi.createCredential('replay token', TOKEN_CREDENTIAL, { accessToken: DEMO_TOKEN, baseUrl: recordingEmulator.url });
 	const ownNodes = nodes({ [TOKEN_CREDENTIAL]: credential });
@@ -122,7 +125,7 @@ it('records a workflow session in n8n and replays it offline in n8n and from the
 
 	// 2. Replay in n8n: same instance restarted in replay mode; its credential's URL is dead now.
 	await stopN8n(own.pid);
-	const restarted = await startN8n({ userFolder, port: own.port, env: { AIRTABLE_SYNC_SIMULATION: 'replay', AIRTABLE_SYNC_CASSETTE: cassetteFile } });
+	const restarted = await startN8n({ userFolder, port: own.port, env: { AIRTABLE_SYNC_SIMULATION: 'replay', AIRTABLE_SYNC_CASSETTE: cassetteFile, ...KEEP_SYNTHETIC_VALUES } });
 	own = { ...own, pid: restarted.pid };
 	const replayedInN8n = await runSession(create, list);
 	expect(replayedInN8n).toEqual(recorded);

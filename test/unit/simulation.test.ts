@@ -25,8 +25,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The sessions here hold synthetic values, so they keep them unless a test says otherwise. */
 function client(simulation: SimulationOptions, withToken = true): AirtableClient {
-	return new AirtableClient({ ...(withToken ? { token: TOKEN } : {}), limits: FAST_LIMITS, simulation });
+	return new AirtableClient({
+		...(withToken ? { token: TOKEN } : {}),
+		limits: FAST_LIMITS,
+		simulation: { redactCellValues: false, ...simulation },
+	});
 }
 
 /** One session touching every kind of secret: the token (sent), a MAC secret and an e-mail (answered and sent). */
@@ -147,14 +152,19 @@ describe('nothing secret in a cassette', () => {
 });
 
 describe('cell values redacted on request', () => {
-	it('keeps no cell value or formula, and the redacted recording still replays', async () => {
-		const file = join(dir, 'values.json');
+	it.each([
+		['by default', {}],
+		['with redactCellValues: true', { redactCellValues: true }],
+	] as const)('keeps no cell value or formula %s, and the redacted recording still replays', async (_label, redaction) => {
+		const file = join(dir, `values-${Object.keys(redaction).length}.json`);
 		const note = 'Confidential renewal terms 7731';
 		const row = { id: 'recSIM00000000001', createdTime: '2024-05-01T10:00:00.000Z', fields: { Notes: note, Score: 97, VIP: true, Tags: ['gold', 'renewal'] } };
 		api().post(TABLE_PATH).reply(200, { records: [row] });
 		api().get(TABLE_PATH).query(true).reply(200, { records: [row] });
-		const options = { cassette: file, redactCellValues: true } as const;
-		const recorder = client({ mode: 'record', ...options }).base(BASE).table(TABLE);
+		const options = { cassette: file, ...redaction } as const;
+		const recorder = new AirtableClient({ token: TOKEN, limits: FAST_LIMITS, simulation: { mode: 'record', ...options } })
+			.base(BASE)
+			.table(TABLE);
 		await recorder.create([{ Notes: note, Score: 97 }]);
 		await recorder.list({ filterByFormula: `{Notes} = '${note}'` }).all();
 		const text = readFileSync(file, 'utf8');
@@ -166,7 +176,9 @@ describe('cell values redacted on request', () => {
 		expect(text).toContain('recSIM00000000001');
 
 		resetSimulationSessions();
-		const replayer = client({ mode: 'replay', ...options }, false).base(BASE).table(TABLE);
+		const replayer = new AirtableClient({ limits: FAST_LIMITS, simulation: { mode: 'replay', ...options } })
+			.base(BASE)
+			.table(TABLE);
 		const [created] = await replayer.create([{ Notes: note, Score: 97 }]);
 		expect(created.fields).toEqual({ Notes: '[redacted]', Score: 0, VIP: false, Tags: ['[redacted]', '[redacted]'] });
 		expect(await replayer.list({ filterByFormula: `{Notes} = '${note}'` }).all()).toHaveLength(1);

@@ -12,7 +12,7 @@ describe('record / replay from the environment', () => {
 			cassette: '/tmp/c.json',
 			match: 'request',
 			speed: 'fast',
-			redactCellValues: false,
+			redactCellValues: true,
 		});
 		expect(
 			simulationFromEnv({
@@ -20,9 +20,9 @@ describe('record / replay from the environment', () => {
 				AIRTABLE_SYNC_CASSETTE: '/tmp/c.json',
 				AIRTABLE_SYNC_REPLAY_MATCH: 'order',
 				AIRTABLE_SYNC_REPLAY_SPEED: 'recorded',
-				AIRTABLE_SYNC_REDACT_VALUES: 'true',
+				AIRTABLE_SYNC_REDACT_VALUES: 'false',
 			}),
-		).toEqual({ mode: 'replay', cassette: '/tmp/c.json', match: 'order', speed: 'recorded', redactCellValues: true });
+		).toEqual({ mode: 'replay', cassette: '/tmp/c.json', match: 'order', speed: 'recorded', redactCellValues: false });
 	});
 
 	it('refuses a mode without a cassette, naming the variable to set', () => {
