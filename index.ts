@@ -61,3 +61,15 @@ export {
 } from './nodes/client/sharedLimits';
 export { MAX_RECORDS_PER_REQUEST } from './nodes/client/batch';
 export { MAX_PAGE_SIZE } from './nodes/client/list';
+export {
+	MAX_UPLOAD_BYTES,
+	AirtableAttachmentError,
+	attachmentsIn,
+	isAttachmentCell,
+	type AttachmentCell,
+	type UploadInput,
+	type UploadedAttachment,
+	type DownloadOptions,
+	type DownloadedAttachment,
+} from './nodes/client/attachments';
+export { rootForHost, type ApiHost } from './nodes/client/contentHost';

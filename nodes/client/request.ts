@@ -5,10 +5,12 @@ import {
 	parseErrorBody,
 	type AirtableErrorDetails,
 } from './errors';
+import type { ApiHost } from './contentHost';
+import { downloadFile } from './fileDownload';
 import { isTransportError } from './http';
 import { decideRetry, type Failure, type RequestSafety } from './retry';
 import { sleep, type Throttle } from './throttle';
-import type { ClientLimits, ClientStats, HttpExecutor, HttpMethod } from './types';
+import type { ClientLimits, ClientStats, FileRequest, HttpExecutor, HttpMethod } from './types';
 
 /** One logical API call; the runner may send it several times. */
 export interface ApiCall {
@@ -26,6 +28,10 @@ export interface ApiCall {
 	itemIndexes?: number[];
 	/** Checked before each attempt: lets a batch call off requests not sent yet. */
 	isCancelled?: () => boolean;
+	/** Which Airtable host serves the call (uploads: 'content'). */
+	host?: ApiHost;
+	/** Set for attachment downloads: fetched from this URL without credentials instead of `path`. */
+	file?: FileRequest;
 }
 
 /** Thrown instead of sending when `isCancelled` said so; never leaves the client. */
@@ -63,14 +69,16 @@ export class RequestRunner {
 			if (attempts > 0) this.stats.retries++;
 			attempts++;
 
-			const sent = await this.executor
-				.send({
-					method: call.method,
-					path: call.path,
-					body: call.body,
-					timeoutMs: this.limits.requestTimeoutMs,
-				})
-				.then(
+			const request = call.file
+				? downloadFile(this.executor, { timeoutMs: this.limits.requestTimeoutMs, ...call.file })
+				: this.executor.send({
+						method: call.method,
+						path: call.path,
+						body: call.body,
+						timeoutMs: this.limits.requestTimeoutMs,
+						...(call.host ? { host: call.host } : {}),
+					});
+			const sent = await request.then(
 					(response) => ({ response }),
 					(error: unknown) => ({ error }),
 				);

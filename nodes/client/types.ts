@@ -34,6 +34,16 @@ export interface HttpRequest {
 	body?: unknown;
 	/** Per-request timeout; the executor aborts after it and throws a TransportError. */
 	timeoutMs?: number;
+	/** 'content' = Airtable's upload host; see contentHost.ts for how executors map it. Default 'api'. */
+	host?: 'api' | 'content';
+}
+
+/** A file download (an attachment URL): absolute URL, sent without credentials. */
+export interface FileRequest {
+	url: string;
+	timeoutMs?: number;
+	/** Read at most this many bytes + 1, so a larger file is detected without holding all of it. */
+	maxBytes?: number;
 }
 
 export interface HttpResponse {
@@ -50,6 +60,11 @@ export interface HttpResponse {
  */
 export interface HttpExecutor {
 	send(request: HttpRequest): Promise<HttpResponse>;
+	/**
+	 * Optional: fetch a file URL without credentials; a 2xx body is a Buffer. Same error contract
+	 * as `send`. Executors without it get plain fetch (see fileDownload.ts).
+	 */
+	download?(request: FileRequest): Promise<HttpResponse>;
 }
 
 /* ------------------------------------------------------------------ throttling */

@@ -10,8 +10,10 @@ import type {
 } from 'n8n-workflow';
 
 import { AirtableClient } from '../client/AirtableClient';
+import { rootForHost } from '../client/contentHost';
 import { findErrorCode, transportErrorFor } from '../client/http';
 import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
+import { downloadWithN8n } from './binary';
 import { AUTHENTICATION_CREDENTIAL, type AuthenticationMethod, TOKEN_CREDENTIAL_TYPE } from './properties';
 
 /** Every n8n context our nodes run in; all of them can sign requests with the node's credential. */
@@ -74,7 +76,7 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 		async send(request: HttpRequest): Promise<HttpResponse> {
 			const options: IHttpRequestOptions = {
 				method: request.method as IHttpRequestMethods,
-				url: `${root}${request.path}`,
+				url: `${rootForHost(root, request.host)}${request.path}`,
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: { ignore: true, except: [401] },
@@ -106,6 +108,7 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 				throw transportErrorFor(code, `Airtable request failed: ${code}`);
 			}
 		},
+		download: async (request) => await downloadWithN8n(ctx, request),
 	};
 }
 
