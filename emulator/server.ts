@@ -70,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		const started = Date.now();
+		const arrivedAt = app.clock.now();
 		const url = new URL(req.url ?? '/', 'http://emulator.local');
 		const method = (req.method ?? 'GET').toUpperCase();
 		let rawBody: Buffer;
@@ -153,7 +154,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			const baseId = route.baseParam ? params[route.baseParam] : undefined;
 			const limitedBase = baseId && app.bases.has(baseId) && canSeeBase(call.token, baseId) ? baseId : undefined;
 			if (baseId) call.baseId = baseId;
-			app.limiter.admit(app.clock.now(), call.token.token, limitedBase);
+			app.limiter.admit(arrivedAt, call.token.token, limitedBase);
 
 			fault = app.faults.decide({ method, path: url.pathname, baseId, write: call.write });
 			if (fault.latencyMs > 0) await delay(fault.latencyMs);
