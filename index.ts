@@ -22,6 +22,7 @@ export {
 	AirtableQuotaError,
 	AirtableServerError,
 	AirtableNetworkError,
+	AirtableNotSentError,
 	AirtableUnknownOutcomeError,
 	isAirtableError,
 	isRetryable,
@@ -30,6 +31,7 @@ export {
 	type AirtableErrorKind,
 	type AirtableErrorDetails,
 	type ErrorContext,
+	type LandedResult,
 } from './nodes/client/errors';
 export {
 	escapeFormulaString,
@@ -48,6 +50,8 @@ export {
 	createFetchExecutor,
 	TransportError,
 	isTransportError,
+	RequestNotSentError,
+	isRequestNotSentError,
 	DEFAULT_BASE_URL,
 	type FetchExecutorOptions,
 } from './nodes/client/http';

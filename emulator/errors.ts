@@ -31,6 +31,23 @@ export function invalidRequest(message: string): ApiError {
 	return apiError(422, 'INVALID_REQUEST_UNKNOWN', message);
 }
 
-export const RATE_LIMIT_BODY = {
-	error: { type: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' },
-};
+/**
+ * Throttling answers use the plural envelope `{"errors":[{"error","message"}]}` (real captures in
+ * test/contract): the 429 of the per-base/per-token limit and the monthly-quota 429 alike.
+ */
+export function pluralError(status: number, type: string, message: string): ApiError {
+	return new ApiError(status, { errors: [{ error: type, message }] });
+}
+
+export const RATE_LIMIT_MESSAGE = 'Rate limit exceeded. Please try again later';
+export const BILLING_LIMIT_MESSAGE = 'API billing plan limit exceeded.';
+
+/** The error type of any envelope the emulator sends, for its metrics. */
+export function errorTypeOf(body: unknown): string | undefined {
+	if (!body || typeof body !== 'object') return undefined;
+	const { error, errors } = body as { error?: unknown; errors?: unknown };
+	if (typeof error === 'string') return error;
+	if (error && typeof error === 'object') return (error as { type?: string }).type;
+	if (Array.isArray(errors)) return (errors[0] as { error?: string } | undefined)?.error;
+	return undefined;
+}

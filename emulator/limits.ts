@@ -1,4 +1,4 @@
-import { apiError, ApiError, RATE_LIMIT_BODY } from './errors';
+import { BILLING_LIMIT_MESSAGE, pluralError, RATE_LIMIT_MESSAGE, type ApiError } from './errors';
 import type { LimitsConfig } from './options';
 
 /**
@@ -39,7 +39,7 @@ export class RateLimiter {
 		const key = `${baseId}:${month}`;
 		const used = this.monthly.get(key) ?? 0;
 		if (used >= this.config.monthlyQuota) {
-			throw apiError(429, 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', 'API billing plan limit exceeded. Please upgrade your plan or wait until next month.');
+			throw pluralError(429, 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', BILLING_LIMIT_MESSAGE);
 		}
 		this.monthly.set(key, used + 1);
 	}
@@ -59,5 +59,5 @@ export class RateLimiter {
 }
 
 function rateLimited(): ApiError {
-	return new ApiError(429, RATE_LIMIT_BODY);
+	return pluralError(429, 'RATE_LIMIT_REACHED', RATE_LIMIT_MESSAGE);
 }

@@ -3,7 +3,7 @@ import type { Socket } from 'net';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
 import { handleFileRequest, maxBodyBytesFor, presentAttachments } from './attachments';
 import { authenticate, canSeeBase, requireScope } from './auth';
-import { ApiError } from './errors';
+import { ApiError, errorTypeOf } from './errors';
 import type { FaultDecision } from './faults';
 import type { ApiRequest, ApiResponse, CallInfo } from './http';
 import type { EmulatorOptions } from './options';
@@ -96,7 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		let fault: FaultDecision | undefined;
 		const finish = (response: ApiResponse | undefined, label?: string) => {
 			const status = response?.status ?? 0;
-			const errorType = (response?.body as { error?: { type?: string } } | undefined)?.error?.type;
+			const errorType = errorTypeOf(response?.body);
 			const entry = app.metrics.record(
 				{
 					time: app.clock.iso(),

@@ -14,7 +14,7 @@ import type { AirtableRecord, Fields } from '../client/types';
 import { getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
 import { mappedFieldsOf, parseFieldList } from '../shared/mapper';
-import { useFieldIdsIn } from '../shared/methods';
+import { useFieldIdsIn } from '../shared/parameters';
 import { ItemOutcomes } from '../shared/outcomes';
 import { changedFields, isEmptyCell } from './compare';
 import {

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
 import type { WebhookChangeType, WebhookDataType, WebhookSpecification } from '../client/types';
-import { useFieldIdsIn } from '../shared/methods';
+import { useFieldIdsIn } from '../shared/parameters';
 
 export type RecordEvent = 'created' | 'updated' | 'deleted';
 export type OutputMode = 'records' | 'payloads';

@@ -129,16 +129,12 @@ export async function uploadAttachment(
 			// Each accepted upload appends a file, so a lost answer must not be re-sent blindly.
 			safety: 'create',
 		});
-	let response: AirtableRecord | undefined;
-	try {
-		response = await send();
-	} catch (error) {
-		if (!(error instanceof AirtableUnknownOutcomeError)) throw error;
-		const landed = await findLanded(target, recordId, field, filename, data.byteLength);
-		if (landed) return landed;
-		response = await send();
-	}
-	return uploadResult(response, recordId, field, context);
+	const lostAnswer = (error: unknown) => error instanceof AirtableUnknownOutcomeError;
+	const first = await settle(send());
+	if ('value' in first) return uploadResult(first.value, recordId, field, context);
+	if (!lostAnswer(first.error)) throw first.error;
+	const landed = await findLanded(target, recordId, field, filename, data.byteLength);
+	return landed ?? uploadResult(await send(), recordId, field, context);
 }
 
 /** Bytes of the input, refusing more than the endpoint takes (a stream is cut short, not drained). */
@@ -219,27 +215,30 @@ export async function downloadAttachment(
 		throw new AirtableInputError('An attachment to download needs id, url and filename, as Airtable returns them', context);
 	}
 	checkDeclaredSize(attachment, options.maxBytes, context);
-	try {
-		return await fetchAttachment(target, attachment, options.maxBytes, context);
-	} catch (error) {
-		if (!isExpired(error)) throw error;
-		const { recordId, field } = options;
-		if (!recordId || !field) throw expiredError(attachment, context, false);
-		const record = await target.getRecord(recordId, /^fld/.test(field));
-		const fresh = attachmentsIn(record.fields?.[field]).find((cell) => cell.id === attachment.id);
-		if (!fresh) {
-			throw new AirtableAttachmentError(
-				`File "${attachment.filename}" (${attachment.id}) is no longer in field "${field}" of record ${recordId}`,
-				context,
-			);
-		}
-		try {
-			return await fetchAttachment(target, fresh, options.maxBytes, context);
-		} catch (retryError) {
-			if (isExpired(retryError)) throw expiredError(attachment, context, true);
-			throw retryError;
-		}
+	const first = await settle(fetchAttachment(target, attachment, options.maxBytes, context));
+	if ('value' in first) return first.value;
+	if (!isExpired(first.error)) throw first.error;
+	const { recordId, field } = options;
+	if (!recordId || !field) throw expiredError(attachment, context, false);
+	const record = await target.getRecord(recordId, /^fld/.test(field));
+	const fresh = attachmentsIn(record.fields?.[field]).find((cell) => cell.id === attachment.id);
+	if (!fresh) {
+		throw new AirtableAttachmentError(
+			`File "${attachment.filename}" (${attachment.id}) is no longer in field "${field}" of record ${recordId}`,
+			context,
+		);
 	}
+	const second = await settle(fetchAttachment(target, fresh, options.maxBytes, context));
+	if ('value' in second) return second.value;
+	throw isExpired(second.error) ? expiredError(attachment, context, true) : second.error;
+}
+
+/** A promise's outcome as a value, so a failure can be looked at before deciding what to do. */
+async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+	return await promise.then(
+		(value) => ({ value }),
+		(error: unknown) => ({ error }),
+	);
 }
 
 function checkDeclaredSize(attachment: AttachmentCell, maxBytes: number | undefined, context: ErrorContext): void {

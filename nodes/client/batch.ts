@@ -1,4 +1,4 @@
-import { AirtableValidationError } from './errors';
+import { AirtableError, AirtableValidationError, type LandedResult } from './errors';
 import { CallCancelled } from './request';
 import type { Fields, SettledResult } from './types';
 
@@ -25,7 +25,8 @@ export type ChunkWorker<T, R> = (chunk: Chunk<T>, isCancelled: () => boolean) =>
 /**
  * All chunks go out concurrently (the throttle decides how fast). Once one fails, chunks not
  * yet sent are called off so a failing batch stops writing; after everything in flight has
- * settled, the failure of the earliest chunk is thrown. Results come back in input order.
+ * settled, the failure of the earliest chunk is thrown, carrying the results of the chunks that
+ * did land (`error.landed`) so a caller never writes them twice. Results come back in input order.
  */
 export async function runChunks<T, R>(items: T[], worker: ChunkWorker<T, R>): Promise<R[]> {
 	const chunks = toChunks(items, items.map((_, index) => index));
@@ -43,11 +44,24 @@ export async function runChunks<T, R>(items: T[], worker: ChunkWorker<T, R>): Pr
 		),
 	);
 	const results: R[] = [];
-	for (const outcome of outcomes) {
-		if ('values' in outcome) results.push(...outcome.values);
-		else if (!(outcome.error instanceof CallCancelled)) throw outcome.error;
-	}
+	const landed: LandedResult[] = [];
+	let firstError: unknown;
+	outcomes.forEach((outcome, position) => {
+		if ('values' in outcome) {
+			results.push(...outcome.values);
+			outcome.values.forEach((value, offset) => landed.push({ index: chunks[position].indexes[offset], value }));
+		} else if (firstError === undefined && !(outcome.error instanceof CallCancelled)) {
+			firstError = outcome.error;
+		}
+	});
+	if (firstError !== undefined) throw withLanded(firstError, landed);
 	return results;
+}
+
+function withLanded(error: unknown, landed: LandedResult[]): unknown {
+	if (error instanceof AirtableError) return error.withLanded(landed);
+	if (landed.length && error && typeof error === 'object') Object.assign(error, { landed });
+	return error;
 }
 
 /**

@@ -46,6 +46,24 @@ export interface AirtableErrorDetails extends ErrorContext {
 	field?: string;
 	/** Transport error code such as 'ECONNRESET' (network errors only). */
 	code?: string;
+	/**
+	 * An earlier attempt of this call reached (or may have reached) Airtable and its answer was
+	 * lost (dropped connection, timeout, 502/504); this error is the answer to a re-send. A 404
+	 * on a re-sent delete then most likely means the first attempt deleted the record.
+	 */
+	afterLostAnswer?: boolean;
+	/**
+	 * Results of the chunks of this call that Airtable did apply before the call failed
+	 * (non-settled create/update/upsert/delete), so a caller can record them instead of
+	 * writing them a second time.
+	 */
+	landed?: LandedResult[];
+}
+
+/** One input item of a failed call that was written anyway: its index and what Airtable returned. */
+export interface LandedResult<T = unknown> {
+	index: number;
+	value: T;
 }
 
 export class AirtableError extends Error {
@@ -61,6 +79,10 @@ export class AirtableError extends Error {
 	readonly itemIndexes?: number[];
 	readonly field?: string;
 	readonly code?: string;
+	/** See AirtableErrorDetails.afterLostAnswer. */
+	readonly afterLostAnswer: boolean;
+	/** See AirtableErrorDetails.landed; undefined when nothing of the call was written. */
+	readonly landed?: LandedResult[];
 
 	/** What the message was built from, so the error can be re-attributed without parsing text. */
 	private readonly origin!: { summary: string; details: AirtableErrorDetails };
@@ -80,6 +102,8 @@ export class AirtableError extends Error {
 		this.itemIndexes = details.itemIndexes;
 		this.field = details.field ?? fieldNamedIn(details.airtableMessage);
 		this.code = details.code;
+		this.afterLostAnswer = details.afterLostAnswer ?? false;
+		this.landed = details.landed;
 	}
 
 	/**
@@ -89,11 +113,21 @@ export class AirtableError extends Error {
 	 * that name the item themselves.
 	 */
 	withItemIndexes(itemIndexes: number[], options: { inMessage?: boolean } = {}): this {
-		const details = { ...this.origin.details, itemIndexes };
+		return this.withDetails({ itemIndexes }, options.inMessage === false ? { itemIndexes: undefined } : {});
+	}
+
+	/** The same error carrying the results that landed before it (see AirtableErrorDetails.landed). */
+	withLanded(landed: LandedResult[]): this {
+		return landed.length ? this.withDetails({ landed }) : this;
+	}
+
+	/** A copy with some details changed; `shown` overrides what the message is built from. */
+	private withDetails(patch: Partial<AirtableErrorDetails>, shown: Partial<AirtableErrorDetails> = {}): this {
+		const details = { ...this.origin.details, ...patch };
 		const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
-		Object.assign(copy, this, { itemIndexes });
+		Object.assign(copy, this, patch);
 		Object.defineProperty(copy, 'origin', { value: { summary: this.origin.summary, details }, enumerable: false });
-		const message = composeMessage(this.origin.summary, options.inMessage === false ? { ...details, itemIndexes: undefined } : details);
+		const message = composeMessage(this.origin.summary, { ...details, ...shown });
 		Object.defineProperty(copy, 'message', { value: message, enumerable: false, writable: true, configurable: true });
 		Object.defineProperty(copy, 'stack', {
 			value: `${this.name}: ${message}\n${(this.stack ?? '').split('\n').slice(1).join('\n')}`,
@@ -119,6 +153,8 @@ export class AirtableError extends Error {
 			itemIndexes: this.itemIndexes,
 			field: this.field,
 			code: this.code,
+			afterLostAnswer: this.afterLostAnswer,
+			landed: this.landed?.map((result) => result.index),
 		};
 	}
 }
@@ -210,8 +246,10 @@ export class AirtableQuotaError extends AirtableError {
 	constructor(details: AirtableErrorDetails) {
 		super(
 			'quota-exhausted',
-			"The workspace's monthly API call quota is used up (PUBLIC_API_BILLING_LIMIT_EXCEEDED). " +
-				'Calls resume next month or after a plan upgrade; retrying now does not help',
+			"The workspace's monthly API call quota is used up (PUBLIC_API_BILLING_LIMIT_EXCEEDED): Airtable " +
+				'refuses API calls to the bases of this workspace. Calls resume next month or after a plan ' +
+				'upgrade; retrying now does not help. Upgrade the workspace (Airtable: workspace settings → ' +
+				'billing), or wait for the monthly reset and cut the calls other integrations spend on it',
 			details,
 		);
 	}
@@ -230,6 +268,18 @@ export class AirtableServerError extends AirtableError {
 export class AirtableNetworkError extends AirtableError {
 	constructor(details: AirtableErrorDetails, reason: string) {
 		super('temporarily-unavailable', `Could not reach Airtable (${reason})`, details);
+	}
+}
+
+/**
+ * The request never left this machine: the transport refused before sending (a credential that
+ * could not be refreshed, an invalid URL, the host's sandbox or proxy rules). Nothing was written,
+ * so this is never an unknown outcome; it is not retried, because the same call fails the same way.
+ * The transport's own message is kept (with the token removed).
+ */
+export class AirtableNotSentError extends AirtableError {
+	constructor(kind: 'credential-invalid' | 'configuration-invalid', details: AirtableErrorDetails, reason: string) {
+		super(kind, `The request was not sent to Airtable, so nothing was written: ${reason}`, details);
 	}
 }
 
@@ -268,26 +318,60 @@ export interface ParsedErrorBody {
 	message?: string;
 }
 
-/** Reads both body shapes (`{"error":{"type","message"}}`, `{"error":"NOT_FOUND"}`) and text. */
+/**
+ * Reads every error envelope Airtable is known to send (test/contract has a real example of each):
+ * `{"error":{"type","message"}}` (most 4xx), `{"error":"NOT_FOUND"}` (unknown ids and routes),
+ * `{"errors":[{"error","message"}]}` (429 rate limit and monthly quota), and text or HTML from
+ * a proxy in front of Airtable (502/504 pages).
+ */
 export function parseErrorBody(body: unknown): ParsedErrorBody {
-	if (typeof body === 'string') {
-		const text = body.trim();
-		return text ? { message: text.length > 300 ? `${text.slice(0, 300)}…` : text } : {};
-	}
+	if (typeof body === 'string') return parseErrorText(body);
 	if (!body || typeof body !== 'object') return {};
-	const error = (body as { error?: unknown }).error;
-	if (typeof error === 'string') {
-		const message = (body as { message?: unknown }).message;
-		return { type: error, message: typeof message === 'string' ? message : undefined };
-	}
+	const { error, errors, message } = body as { error?: unknown; errors?: unknown; message?: unknown };
+	if (typeof error === 'string') return { type: error, message: stringOrUndefined(message) };
 	if (error && typeof error === 'object') {
-		const { type, message } = error as { type?: unknown; message?: unknown };
-		return {
-			type: typeof type === 'string' ? type : undefined,
-			message: typeof message === 'string' ? message : undefined,
-		};
+		const inner = error as { type?: unknown; message?: unknown };
+		return { type: stringOrUndefined(inner.type), message: stringOrUndefined(inner.message) };
+	}
+	if (Array.isArray(errors) && errors.length > 0) {
+		const first = errors[0] as { error?: unknown; type?: unknown; message?: unknown } | null;
+		if (first && typeof first === 'object') {
+			return {
+				type: stringOrUndefined(first.error) ?? stringOrUndefined(first.type),
+				message: stringOrUndefined(first.message),
+			};
+		}
 	}
 	return {};
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : undefined;
+}
+
+const MAX_TEXT_MESSAGE = 300;
+
+/** A JSON envelope that arrived as text (wrong content type), or a proxy's HTML/text page. */
+function parseErrorText(body: string): ParsedErrorBody {
+	const text = body.trim();
+	if (!text) return {};
+	if (text.startsWith('{')) {
+		try {
+			return parseErrorBody(JSON.parse(text) as unknown);
+		} catch {
+			// Not JSON after all: fall through and keep it as text.
+		}
+	}
+	const readable = /^<(!doctype|html|head|body)/i.test(text) ? htmlToText(text) : text;
+	return readable ? { message: readable.length > MAX_TEXT_MESSAGE ? `${readable.slice(0, MAX_TEXT_MESSAGE)}…` : readable } : {};
+}
+
+/** A gateway's error page says what happened in its title/heading; the markup is noise in an error message. */
+function htmlToText(html: string): string {
+	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
+	const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
+	const chosen = title ?? heading ?? html.replace(/<[^>]*>/g, ' ');
+	return chosen.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Maps a non-2xx response to the matching error class. */
@@ -314,17 +398,27 @@ export function errorFromResponse(
 	return new AirtableValidationError(details);
 }
 
-/** Field names appear in quotes in UNKNOWN_FIELD_NAME / INVALID_VALUE_FOR_COLUMN messages. */
+/**
+ * Airtable names the field in several wordings, quoted or not (test/contract lists the sources):
+ * `Unknown field name: "X"`, `Field "X" cannot accept the provided value`,
+ * `Cannot parse value "false" for field X`, `Field X can not accept value 41.8`,
+ * `Could not find a field named X`. Unquoted names run to the end of the sentence.
+ */
+const FIELD_PATTERNS = [
+	/Unknown field names?:\s*"([^"]+)"/i,
+	/\bfor field\s+"([^"]+)"/i,
+	/\bin field\s+"([^"]+)"/i,
+	/\bField\s+"([^"]+)"/i,
+	/\bfield named\s+"([^"]+)"/i,
+	/\bfor field\s+(.+?)\.?$/i,
+	/\bField\s+(.+?)\s+(?:can ?not|cannot) accept\b/i,
+	/\bfield named\s+(.+?)\.?$/i,
+];
+
 function fieldNamedIn(message: string | undefined): string | undefined {
 	if (!message) return undefined;
-	const patterns = [
-		/Unknown field name:\s*"([^"]+)"/i,
-		/Field\s+"([^"]+)"/i,
-		/for field\s+"([^"]+)"/i,
-		/in field\s+"([^"]+)"/i,
-	];
-	for (const pattern of patterns) {
-		const match = pattern.exec(message);
+	for (const pattern of FIELD_PATTERNS) {
+		const match = pattern.exec(message.trim());
 		if (match) return match[1];
 	}
 	return undefined;
@@ -340,7 +434,19 @@ function composeMessage(summary: string, details: AirtableErrorDetails): string 
 	if (airtable && !summary.includes(airtable)) text += `. Airtable said: ${airtable}`;
 	if (where.length) text += ` (${where.join(', ')})`;
 	if (details.retries) text += ` after ${details.retries} ${details.retries === 1 ? 'retry' : 'retries'}`;
-	return text + itemsSuffix(details.itemIndexes);
+	return text + itemsSuffix(details.itemIndexes) + landedSuffix(details.landed);
+}
+
+function landedSuffix(landed: LandedResult[] | undefined): string {
+	if (!landed?.length) return '';
+	const ids = landed
+		.map((result) => (result.value as { id?: unknown } | null)?.id ?? (result.value as { record?: { id?: unknown } } | null)?.record?.id)
+		.filter((id): id is string => typeof id === 'string');
+	const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ', …' : '');
+	return (
+		`. ${landed.length} ${landed.length === 1 ? 'item was' : 'items were'} written before this failure` +
+		`${ids.length ? ` (${shown})` : ''}; they are in error.landed — do not send them again`
+	);
 }
 
 function itemsSuffix(itemIndexes: number[] | undefined): string {

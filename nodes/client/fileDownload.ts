@@ -1,4 +1,4 @@
-import { findErrorCode, parseLenient, TransportError, transportErrorFor } from './http';
+import { classifyThrown, parseLenient, TransportError, type RequestNotSentError } from './http';
 import type { FileRequest, HttpExecutor, HttpResponse } from './types';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -32,15 +32,20 @@ export async function fetchFile(request: FileRequest): Promise<HttpResponse> {
 		const body = response.body as unknown as AsyncIterable<Uint8Array> | null;
 		return { status: response.status, headers, body: body ? await readCapped(body, request.maxBytes) : Buffer.alloc(0) };
 	} catch (error) {
-		if (controller.signal.aborted) {
-			throw new TransportError('ETIMEDOUT', true, `No response from the file host within ${timeoutMs} ms`);
-		}
-		const code = findErrorCode(error) ?? 'ECONNRESET';
-		// The URL's signature is a credential for the file: only the code is reported.
-		throw transportErrorFor(code, `File download failed: ${code}`);
+		throw downloadFailure(error, controller.signal.aborted, timeoutMs);
 	} finally {
 		clearTimeout(timer);
 	}
+}
+
+function downloadFailure(error: unknown, timedOut: boolean, timeoutMs: number): TransportError | RequestNotSentError {
+	if (timedOut) return new TransportError('ETIMEDOUT', true, `No response from the file host within ${timeoutMs} ms`);
+	return classifyThrown(error, fileFailureText);
+}
+
+/** The signed URL is a credential for the file: only the code is ever reported. */
+export function fileFailureText(code: string | undefined, network: boolean): string {
+	return network ? `File download failed: ${code}` : `File download could not be sent (${code ?? 'invalid or blocked URL'})`;
 }
 
 /**

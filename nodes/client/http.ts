@@ -37,9 +37,66 @@ const NOT_SENT_CODES = new Set([
 	'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** Codes that mean the request (or part of it) went out and the answer never came back. */
+const ANSWER_LOST_CODES = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EPROTO',
+	'UND_ERR_SOCKET',
+	'UND_ERR_CLOSED',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+	'ERR_STREAM_PREMATURE_CLOSE',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+/**
+ * The executor gave up before anything was sent, for a reason that sending again cannot fix:
+ * a credential that could not be refreshed, an invalid URL, a host sandbox or proxy rule.
+ * The runner neither retries it nor reports an unknown outcome, and keeps its message.
+ */
+export class RequestNotSentError extends Error {
+	constructor(
+		message: string,
+		/** What the caller has to fix: the credential, or the setup (URL, host rules). */
+		readonly kind: 'credential-invalid' | 'configuration-invalid' = 'configuration-invalid',
+		readonly code?: string,
+	) {
+		super(message);
+		this.name = 'RequestNotSentError';
+	}
+}
+
+export function isRequestNotSentError(error: unknown): error is RequestNotSentError {
+	return error instanceof RequestNotSentError;
+}
+
 /** A TransportError for a failure with this code; whether the request left this machine follows from the code. */
 export function transportErrorFor(code: string, message: string): TransportError {
 	return new TransportError(code, !NOT_SENT_CODES.has(code), message);
+}
+
+/**
+ * What a transport's thrown error means: a network failure (with or without the request sent)
+ * or a local refusal. Only known network codes count as network failures; anything else
+ * (no code, ERR_INVALID_URL, a credential or sandbox error) was thrown before sending.
+ */
+export function classifyThrown(
+	error: unknown,
+	describe: (code: string | undefined, network: boolean) => string,
+): TransportError | RequestNotSentError {
+	const code = findErrorCode(error);
+	if (code && (NOT_SENT_CODES.has(code) || ANSWER_LOST_CODES.has(code))) return transportErrorFor(code, describe(code, true));
+	return new RequestNotSentError(describe(code, false), localFailureKind(error), code);
+}
+
+/** A refresh that failed or a missing/disconnected credential asks the user to fix the credential. */
+function localFailureKind(error: unknown): RequestNotSentError['kind'] {
+	const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+	return /credential|oauth|access token|refresh|reconnect/i.test(text) ? 'credential-invalid' : 'configuration-invalid';
 }
 
 export function isTransportError(error: unknown): error is TransportError {
@@ -133,14 +190,13 @@ function toTransportError(
 	timedOut: boolean,
 	timeoutMs: number,
 	token: string,
-): TransportError {
+): TransportError | RequestNotSentError {
 	if (timedOut) {
 		return new TransportError('ETIMEDOUT', true, `No response from Airtable within ${timeoutMs} ms`);
 	}
-	const code = findErrorCode(error) ?? 'ECONNRESET';
 	const detail = error instanceof Error ? error.message : String(error);
 	// The token lives only in the Authorization header, but scrub it in case a proxy or
 	// library ever echoes request details into an error text.
 	const safeDetail = token ? detail.split(token).join('[token]') : detail;
-	return transportErrorFor(code, `Network error ${code}: ${safeDetail}`);
+	return classifyThrown(error, (code, network) => (network ? `Network error ${code}: ${safeDetail}` : safeDetail));
 }

@@ -205,6 +205,11 @@ export class TableHandle {
 		};
 	}
 
+	/**
+	 * An upsert is safe to re-send, but its answer then describes the re-send: a record the lost
+	 * first attempt created comes back as "updated". After a re-send, records reported updated
+	 * are therefore `created: null` (created by the lost attempt, or updated: cannot tell).
+	 */
 	private upsertWorker(options: UpsertOptions, fieldsToMergeOn: string[]) {
 		return async (chunk: Chunk<Fields>, isCancelled: () => boolean): Promise<UpsertSettledValue[]> => {
 			const body = {
@@ -213,28 +218,50 @@ export class TableHandle {
 				...writeFlags(options),
 			};
 			const method = options.replace ? 'PUT' : 'PATCH';
-			const response = await this.send(method, this.path, body, 'upsert', 'repeatable', chunk, isCancelled);
+			let resent = false;
+			const response = await this.send(method, this.path, body, 'upsert', 'repeatable', chunk, isCancelled, () => {
+				resent = true;
+			});
 			const created = new Set(response?.createdRecords ?? []);
-			return recordsOf(response, chunk, this.context('upsert')).map((record) => ({ record, created: created.has(record.id) }));
+			return recordsOf(response, chunk, this.context('upsert')).map((record) => ({
+				record,
+				created: created.has(record.id) ? true : resent ? null : false,
+			}));
 		};
 	}
 
+	/**
+	 * A delete re-sent after a lost answer finds the records the first attempt deleted gone
+	 * (404 / ROW_DOES_NOT_EXIST): they count as deleted (`alreadyGone: true`), not as failures.
+	 * A chunk cannot say which of its ids was gone, and Airtable applies a chunk as a whole, so the
+	 * ids are then asked one by one (at most 10 requests, only after a lost answer).
+	 */
 	private deleteWorker() {
-		return async (chunk: Chunk<string>, isCancelled: () => boolean): Promise<DeletedRecord[]> => {
+		const deleteChunk = async (
+			chunk: Chunk<string>,
+			isCancelled: () => boolean,
+			afterLostAnswer: boolean,
+		): Promise<DeletedRecord[]> => {
 			const query = chunk.items.map((id) => `records[]=${encodeURIComponent(id)}`).join('&');
-			const response = (await this.send(
-				'DELETE',
-				`${this.path}?${query}`,
-				undefined,
-				'delete',
-				'repeatable',
-				chunk,
-				isCancelled,
-			)) as { records?: DeletedRecord[] } | undefined;
-			return chunk.items.map(
-				(id, position) => response?.records?.[position] ?? { id, deleted: true },
-			);
+			try {
+				const response = (await this.send(
+					'DELETE',
+					`${this.path}?${query}`,
+					undefined,
+					'delete',
+					'repeatable',
+					chunk,
+					isCancelled,
+				)) as { records?: DeletedRecord[] } | undefined;
+				return chunk.items.map((id, position) => response?.records?.[position] ?? { id, deleted: true });
+			} catch (error) {
+				if (!isRecordGone(error) || !(afterLostAnswer || error.afterLostAnswer)) throw error;
+				if (chunk.items.length === 1) return [{ id: chunk.items[0], deleted: true, alreadyGone: true }];
+				const singles = chunk.items.map((id, position) => ({ items: [id], indexes: [chunk.indexes[position]] }));
+				return (await Promise.all(singles.map(async (single) => deleteChunk(single, isCancelled, true)))).flat();
+			}
 		};
+		return async (chunk: Chunk<string>, isCancelled: () => boolean) => deleteChunk(chunk, isCancelled, false);
 	}
 
 	private async send<T>(
@@ -245,6 +272,7 @@ export class TableHandle {
 		safety: RequestSafety,
 		chunk: Chunk<T>,
 		isCancelled: () => boolean,
+		onResendAfterLostAnswer?: () => void,
 	): Promise<RecordsResponse | undefined> {
 		return await this.runner.call<RecordsResponse | undefined>({
 			method,
@@ -256,6 +284,7 @@ export class TableHandle {
 			safety,
 			itemIndexes: chunk.indexes,
 			isCancelled,
+			onResendAfterLostAnswer,
 		});
 	}
 
@@ -335,11 +364,21 @@ function recordsOf<T>(
 function combineUpserts(values: UpsertSettledValue[]): UpsertResult {
 	const createdRecords: string[] = [];
 	const updatedRecords: string[] = [];
+	const createdOrUpdatedRecords: string[] = [];
 	const seen = new Set<string>();
 	for (const { record, created } of values) {
 		if (seen.has(record.id)) continue;
 		seen.add(record.id);
-		(created ? createdRecords : updatedRecords).push(record.id);
+		if (created === null) createdOrUpdatedRecords.push(record.id);
+		else (created ? createdRecords : updatedRecords).push(record.id);
 	}
-	return { records: values.map((value) => value.record), createdRecords, updatedRecords };
+	return { records: values.map((value) => value.record), createdRecords, updatedRecords, createdOrUpdatedRecords };
+}
+
+/** The answer of a delete whose record no longer exists (the shapes are in test/contract). */
+function isRecordGone(error: unknown): error is AirtableError {
+	return (
+		error instanceof AirtableError &&
+		(error.status === 404 || error.type === 'ROW_DOES_NOT_EXIST' || error.type === 'NOT_FOUND')
+	);
 }

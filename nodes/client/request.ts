@@ -1,5 +1,6 @@
 import {
 	AirtableNetworkError,
+	AirtableNotSentError,
 	AirtableUnknownOutcomeError,
 	errorFromResponse,
 	parseErrorBody,
@@ -7,8 +8,8 @@ import {
 } from './errors';
 import type { ApiHost } from './contentHost';
 import { downloadFile } from './fileDownload';
-import { isTransportError } from './http';
-import { decideRetry, type Failure, type RequestSafety } from './retry';
+import { isRequestNotSentError, isTransportError } from './http';
+import { answerMayBeLost, decideRetry, type Failure, type RequestSafety } from './retry';
 import { sleep, type Throttle } from './throttle';
 import type { ClientLimits, ClientStats, FileRequest, HttpExecutor, HttpMethod } from './types';
 
@@ -32,6 +33,12 @@ export interface ApiCall {
 	host?: ApiHost;
 	/** Set for attachment downloads: fetched from this URL without credentials instead of `path`. */
 	file?: FileRequest;
+	/**
+	 * Told when the call is about to be re-sent after an attempt whose answer was lost, so a
+	 * caller can report results of the re-send honestly (an upsert's "updated" may be a record
+	 * the lost attempt created).
+	 */
+	onResendAfterLostAnswer?: () => void;
 }
 
 /** Thrown instead of sending when `isCancelled` said so; never leaves the client. */
@@ -57,6 +64,12 @@ export class RequestRunner {
 	async call<T>(call: ApiCall): Promise<T> {
 		const counters = { rateLimited: 0, backoffs: 0 };
 		let attempts = 0;
+		let afterLostAnswer = false;
+		const resending = (failure: Failure) => {
+			if (!answerMayBeLost(failure) || afterLostAnswer) return;
+			afterLostAnswer = true;
+			call.onResendAfterLostAnswer?.();
+		};
 		for (;;) {
 			const passage = await this.throttle.pass(call.baseId);
 			this.stats.throttledMs += passage.waitedMs;
@@ -83,15 +96,23 @@ export class RequestRunner {
 					(error: unknown) => ({ error }),
 				);
 			if ('error' in sent) {
-				// The executor contract: only TransportErrors; anything else is not ours to classify.
+				if (isRequestNotSentError(sent.error)) {
+					throw new AirtableNotSentError(
+						sent.error.kind,
+						{ ...this.details(call, attempts, afterLostAnswer), code: sent.error.code },
+						this.redact(sent.error.message),
+					);
+				}
+				// The executor contract: only TransportErrors besides; anything else is not ours to classify.
 				if (!isTransportError(sent.error)) throw sent.error;
 				const decision = decideRetry({ transport: sent.error }, call.safety, counters, this.limits);
 				if (decision.action === 'retry') {
+					resending({ transport: sent.error });
 					counters.backoffs++;
 					await sleep(decision.delayMs);
 					continue;
 				}
-				const details: AirtableErrorDetails = { ...this.details(call, attempts), code: sent.error.code };
+				const details: AirtableErrorDetails = { ...this.details(call, attempts, afterLostAnswer), code: sent.error.code };
 				const reason = this.redact(sent.error.message);
 				throw decision.action === 'fail' && decision.unknownOutcome
 					? new AirtableUnknownOutcomeError(details, reason)
@@ -117,11 +138,12 @@ export class RequestRunner {
 				continue;
 			}
 			if (decision.action === 'retry') {
+				resending(failure);
 				counters.backoffs++;
 				await sleep(decision.delayMs);
 				continue;
 			}
-			const details = this.details(call, attempts);
+			const details = this.details(call, attempts, afterLostAnswer);
 			if (decision.unknownOutcome) {
 				throw new AirtableUnknownOutcomeError(
 					{ ...details, status: response.status, type: parsed.type, airtableMessage: parsed.message },
@@ -132,8 +154,9 @@ export class RequestRunner {
 		}
 	}
 
-	private details(call: ApiCall, attempts: number): AirtableErrorDetails {
+	private details(call: ApiCall, attempts: number, afterLostAnswer: boolean): AirtableErrorDetails {
 		return {
+			afterLostAnswer,
 			operation: call.operation,
 			baseId: call.baseId,
 			table: call.table,

@@ -76,6 +76,16 @@ export function decideRetry(
 	return { action: 'fail', unknownOutcome: false };
 }
 
+/**
+ * Whether the request of a failed attempt may have been applied with its answer lost: the
+ * connection broke after sending, or a gateway error (500/502/504) came back. A 503 is
+ * documented as not applied (RETRIABLE_ERROR) and a 429 as refused.
+ */
+export function answerMayBeLost(failure: Failure): boolean {
+	if ('transport' in failure) return failure.transport.requestSent;
+	return failure.status >= 500 && failure.status !== 503;
+}
+
 /** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^attempt)]. */
 export function backoffDelay(attempt: number, limits: ClientLimits): number {
 	const ceiling = Math.min(limits.retryMaxDelayMs, limits.retryBaseDelayMs * 2 ** attempt);

@@ -20,6 +20,11 @@ export interface AirtableRecord {
 export interface DeletedRecord {
 	id: string;
 	deleted: boolean;
+	/**
+	 * The record was already gone when a delete re-sent after a lost answer arrived: most likely
+	 * the first attempt deleted it. Counted as deleted.
+	 */
+	alreadyGone?: boolean;
 }
 
 /* ------------------------------------------------------------------ transport */
@@ -55,7 +60,8 @@ export interface HttpResponse {
 
 /**
  * Sends one request and returns whatever status came back. It throws only when no HTTP
- * response arrived (see TransportError in http.ts), never for a 4xx/5xx status.
+ * response arrived (see TransportError in http.ts) or, with RequestNotSentError, when it
+ * refused before sending (credential, URL, host rules); never for a 4xx/5xx status.
  * Authentication and the API base URL are the executor's job.
  */
 export interface HttpExecutor {
@@ -174,6 +180,11 @@ export interface UpsertResult {
 	records: AirtableRecord[];
 	createdRecords: string[];
 	updatedRecords: string[];
+	/**
+	 * Records Airtable reported as updated in its answer to a re-send after a lost answer: the
+	 * lost attempt may have created them. Empty unless an answer was lost.
+	 */
+	createdOrUpdatedRecords: string[];
 }
 
 /**
@@ -186,7 +197,11 @@ export type SettledResult<T> =
 
 export interface UpsertSettledValue {
 	record: AirtableRecord;
-	created: boolean;
+	/**
+	 * true = created, false = updated, null = cannot tell: Airtable answered a re-send (the first
+	 * attempt's answer was lost) with "updated", and the lost attempt may have created it.
+	 */
+	created: boolean | null;
 }
 
 export interface GetOptions {

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_FILE_SIZE_MB, parseBinarySelection, type DownloadSettings }
 /** Options-collection entries for nodes that read records: which attachment fields become binary data. */
 export const downloadAttachmentsOptions: INodeProperties[] = [
 	{
-		displayName: 'Download Attachments',
+		displayName: 'Download Attachments: Field Names or IDs',
 		name: 'downloadAttachments',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getAttachmentFields', loadOptionsDependsOn: ['base.value', 'table.value'] },

@@ -9,8 +9,8 @@ import {
 	type AttachmentCell,
 	type UploadInput,
 } from '../client/attachments';
-import { findErrorCode, parseLenient, transportErrorFor } from '../client/http';
-import { readCapped } from '../client/fileDownload';
+import { classifyThrown, parseLenient } from '../client/http';
+import { fileFailureText, readCapped } from '../client/fileDownload';
 import type { TableHandle } from '../client/records';
 import type { FileRequest, HttpResponse } from '../client/types';
 import type { AirtableContext } from './executor';
@@ -51,9 +51,7 @@ export async function downloadWithN8n(ctx: AirtableContext, request: FileRequest
 	} catch (error) {
 		const status = (error as ThrownHttpError)?.response?.status;
 		if (status !== undefined) return { status, headers: {}, body: undefined };
-		const code = findErrorCode(error) ?? 'ECONNRESET';
-		// Only the code: the signed URL must not end up in an error text.
-		throw transportErrorFor(code, `File download failed: ${code}`);
+		throw classifyThrown(error, fileFailureText);
 	}
 }
 

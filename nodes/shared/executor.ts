@@ -11,7 +11,7 @@ import type {
 
 import { AirtableClient } from '../client/AirtableClient';
 import { rootForHost } from '../client/contentHost';
-import { findErrorCode, transportErrorFor } from '../client/http';
+import { classifyThrown } from '../client/http';
 import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
 import { downloadWithN8n } from './binary';
 import { AUTHENTICATION_CREDENTIAL, type AuthenticationMethod, TOKEN_CREDENTIAL_TYPE } from './properties';
@@ -103,13 +103,23 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 						body: inner.response.data ?? inner.response.body,
 					};
 				}
-				const code = findErrorCode(error) ?? 'ECONNRESET';
-				// Only the code travels on: n8n's error objects carry the signed request headers.
-				throw transportErrorFor(code, `Airtable request failed: ${code}`);
+				// Only the code and the message text travel on: n8n's error objects carry the signed
+				// request headers. The message is what a user needs when nothing was sent (a credential
+				// that could not be refreshed, an invalid URL, a blocked host); the client removes the token.
+				throw classifyThrown(error, (code, network) =>
+					network ? `Airtable request failed: ${code}` : localFailureText(error),
+				);
 			}
 		},
 		download: async (request) => await downloadWithN8n(ctx, request),
 	};
+}
+
+/** n8n wraps the transport's error; its description often says more than the wrapper's message. */
+function localFailureText(error: unknown): string {
+	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
+	const parts = [message, description].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
+	return parts.length ? [...new Set(parts)].join(' — ') : 'the request failed before it was sent';
 }
 
 async function credentialData(ctx: AirtableContext, credentialType: string): Promise<ICredentialDataDecryptedObject> {

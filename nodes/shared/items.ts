@@ -1,5 +1,6 @@
 import {
 	type IDataObject,
+	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
 	type JsonObject,
@@ -38,6 +39,40 @@ export function errorItem(error: unknown, itemIndex: number): INodeExecutionData
 		if (error.kind) json.errorKind = error.kind;
 	}
 	return outputItem(json, itemIndex);
+}
+
+/** The node's "On Error" setting routes failed items to n8n's error output. */
+export function usesErrorOutput(ctx: IExecuteFunctions): boolean {
+	return ctx.getNode().onError === 'continueErrorOutput';
+}
+
+/**
+ * The item a failed input item becomes when the node continues on fail. With "Continue (using
+ * error output)" it carries an item-level `error` (the n8n error naming item, field and cause):
+ * n8n-core moves exactly such items to the error branch, merging the input item's JSON under
+ * ours, so the user keeps their fields. Our JSON then leads with that full message too, since
+ * the error branch loses which item failed. With "Continue (regular output)" it is the
+ * error item as before, on the main output.
+ */
+export function failedItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+	const item = errorItem(error, itemIndex);
+	if (!usesErrorOutput(ctx)) return item;
+	const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
+	return { ...item, json: { ...item.json, error: nodeError.message, itemIndex }, error: nodeError };
+}
+
+/**
+ * The one way a node deals with a failed item: without "Continue On Fail" (either "On Error →
+ * Continue" setting) the n8n error is thrown and the node stops; otherwise the failed item
+ * comes back for the output. `note` is added to a thrown error's message.
+ */
+export function failedItemOrThrow(ctx: IExecuteFunctions, error: unknown, itemIndex?: number, note?: string): INodeExecutionData {
+	if (!ctx.continueOnFail()) {
+		const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
+		if (note) nodeError.message = `${nodeError.message}. ${note}`;
+		throw nodeError;
+	}
+	return failedItem(ctx, error, itemIndex ?? 0);
 }
 
 function messageOf(error: unknown): string {

@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	ILoadOptionsFunctions,
 	INodeListSearchResult,
 	INodePropertyOptions,
@@ -10,15 +9,10 @@ import { isWritableField } from '../client/schema';
 import type { FieldSchema, TableSchema } from '../client/types';
 import { getAirtableClient } from './executor';
 import { fieldKey, isMergeableField, toMapperField } from './fieldTypes';
+import { useFieldIdsIn } from './parameters';
 
 function locatorValue(ctx: ILoadOptionsFunctions, name: string): string {
 	return String(ctx.getNodeParameter(name, '', { extractValue: true }) ?? '');
-}
-
-/** Reads the "Use Field IDs" option wherever a node keeps it (top level or in Options). */
-export function useFieldIdsIn(parameters: IDataObject): boolean {
-	const options = (parameters.options ?? {}) as IDataObject;
-	return Boolean(parameters.useFieldIds ?? options.useFieldIds ?? false);
 }
 
 function matchesFilter(filter: string | undefined, ...candidates: string[]): boolean {

@@ -1,4 +1,9 @@
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type {
+	INodeCredentialDescription,
+	INodeProperties,
+	INodePropertyOptions,
+	ResourceMapperTypeOptions,
+} from 'n8n-workflow';
 
 /** Credential type names, shared by every node and by the executor that picks one. */
 export const TOKEN_CREDENTIAL_TYPE = 'airtableSyncTokenApi';
@@ -218,3 +223,58 @@ export const ignoreFieldsOption: INodeProperties = {
 	description: 'Comma-separated input fields not to send when the fields are auto-mapped from the input data',
 	displayOptions: { show: { '/columns.mappingMode': ['autoMapInputData'] } },
 };
+
+/** The "Operation" picker every multi-operation node starts with. */
+export function operationProperty(options: INodePropertyOptions[], defaultValue: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options,
+		default: defaultValue,
+	};
+}
+
+/** A node's "Options" collection (optional settings behind "Add option"). */
+export function optionsCollection(options: INodeProperties[], extra: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options,
+		...extra,
+	};
+}
+
+/**
+ * The "Fields" resource mapper: columns from the selected table's schema (reloaded when base,
+ * table or "Use Field IDs" change), with auto-map of the input data. `resourceMapper` holds
+ * what differs: the column method, the mode and the matching settings.
+ */
+export function fieldsMapperProperty(
+	resourceMapper: Pick<ResourceMapperTypeOptions, 'resourceMapperMethod' | 'mode'> & Partial<ResourceMapperTypeOptions>,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
+	return {
+		displayName: 'Fields',
+		name: 'columns',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['base.value', 'table.value', 'options.useFieldIds'],
+			resourceMapper: {
+				fieldWords: { singular: 'field', plural: 'fields' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				...resourceMapper,
+			} as ResourceMapperTypeOptions,
+		},
+		...extra,
+	};
+}

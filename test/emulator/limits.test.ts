@@ -1,6 +1,7 @@
 import { BASE, sleep, startHarness, type Harness } from './helpers';
 
-const RATE_LIMIT = '{"error":{"type":"RATE_LIMIT_REACHED","message":"Rate limit exceeded. Please try again later"}}';
+// The real envelope (test/contract/fixtures/errors.json, case 429-rate-limit).
+const RATE_LIMIT = '{"errors":[{"error":"RATE_LIMIT_REACHED","message":"Rate limit exceeded. Please try again later"}]}';
 
 describe('emulator rate limits', () => {
 	let h: Harness;
@@ -50,7 +51,7 @@ describe('emulator rate limits', () => {
 		expect((await h.api(`/v0/${BASE}/Contacts`)).status).toBe(200);
 		const r = await h.api(`/v0/${BASE}/Contacts`);
 		expect(r.status).toBe(429);
-		expect(r.body.error.type).toBe('PUBLIC_API_BILLING_LIMIT_EXCEEDED');
+		expect(r.body).toEqual({ errors: [{ error: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', message: 'API billing plan limit exceeded.' }] });
 		expect((await h.admin('/metrics')).body.billingLimited).toBe(1);
 	});
 

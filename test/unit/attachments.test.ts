@@ -83,7 +83,7 @@ describe('uploadAttachment', () => {
 
 	it('a lost answer is settled by re-reading the record: the file is there, so it is not uploaded twice', async () => {
 		const bytes = Buffer.from('x'.repeat(100));
-		const upload = nock(CONTENT).post(UPLOAD_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+		const upload = nock(CONTENT).post(UPLOAD_PATH).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
 		const reread = nock('https://api.airtable.com')
 			.get(`/v0/${BASE}/${TABLE}/${RECORD}`)
 			.reply(200, record(RECORD, { Files: [cell('attLANDED', 'a.txt', 100)] }));
@@ -94,7 +94,7 @@ describe('uploadAttachment', () => {
 
 	it('a lost answer whose file did not land is sent once more', async () => {
 		const bytes = Buffer.from('y'.repeat(10));
-		nock(CONTENT).post(UPLOAD_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+		nock(CONTENT).post(UPLOAD_PATH).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
 		nock('https://api.airtable.com')
 			.get(`/v0/${BASE}/${TABLE}/${RECORD}`)
 			.query(true)
@@ -106,7 +106,7 @@ describe('uploadAttachment', () => {
 	});
 
 	it('a second lost answer is reported as an unknown outcome, not retried again', async () => {
-		nock(CONTENT).post(UPLOAD_PATH).times(2).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+		nock(CONTENT).post(UPLOAD_PATH).times(2).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
 		nock('https://api.airtable.com').get(`/v0/${BASE}/${TABLE}/${RECORD}`).query(true).reply(200, record(RECORD, {}));
 		await expect(
 			makeClient().base(BASE).table(TABLE).uploadAttachment(RECORD, 'Files', { data: Buffer.from('z'), filename: 'z.txt' }),

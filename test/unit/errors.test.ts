@@ -109,10 +109,10 @@ describe('error classes and messages', () => {
 		expect(error.message).toMatch(/monthly API call quota is used up/);
 	});
 
-	it('5xx with a non-JSON body → AirtableServerError keeping the text', async () => {
+	it('5xx with a non-JSON body → AirtableServerError keeping the page text without markup', async () => {
 		const error = await errorFor(502, '<html>Bad Gateway</html>');
 		expect(error).toBeInstanceOf(AirtableServerError);
-		expect(error.airtableMessage).toBe('<html>Bad Gateway</html>');
+		expect(error.airtableMessage).toBe('Bad Gateway');
 		expect(error.message).toMatch(/unavailable or failed \(502\)/);
 	});
 

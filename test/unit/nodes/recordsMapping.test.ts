@@ -1,8 +1,9 @@
 import { mockDeep } from 'jest-mock-extended';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { recordIdOf, recordJson } from '../../../nodes/AirtableRecords/operations/context';
-import { recordIdFormula } from '../../../nodes/AirtableRecords/operations/read';
+import { recordIdFormula } from '../../../nodes/AirtableRecords/actions/getManyByIds.operation';
+import { recordIdOf } from '../../../nodes/AirtableRecords/actions/recordId';
+import { recordJson } from '../../../nodes/AirtableRecords/actions/recordJson';
 import { mappedFieldsOf, mappedValueOf, parseFieldList } from '../../../nodes/shared/mapper';
 
 function contextWith(parameters: Record<string, unknown>, items: IDataObject[] = [{}]) {

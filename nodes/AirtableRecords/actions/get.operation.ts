@@ -1,0 +1,35 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { getAirtableClient } from '../../shared/executor';
+import { forItem, ItemOutcomes } from '../../shared/outcomes';
+import { optionsOf, targetOf, useFieldIdsIn } from '../../shared/parameters';
+import { recordIdOf } from './recordId';
+import { recordJson } from './recordJson';
+
+export const properties: INodeProperties[] = [];
+
+/** Get: one GET per item, in its own base and table (the throttle paces them); a missing record fails its item alone. */
+export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const itemCount = ctx.getInputData().length;
+	const outcomes = new ItemOutcomes(ctx, itemCount);
+	const client = await getAirtableClient(ctx);
+	const requests: Array<Promise<void>> = [];
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		let request: () => Promise<void>;
+		try {
+			const { baseId, table } = targetOf(ctx, itemIndex);
+			const id = recordIdOf(ctx, itemIndex);
+			const returnFieldsByFieldId = useFieldIdsIn({ options: optionsOf(ctx, itemIndex) });
+			request = async () => {
+				const record = await client.base(baseId).table(table).get(id, { returnFieldsByFieldId });
+				outcomes.succeed(itemIndex, recordJson(record));
+			};
+		} catch (error) {
+			outcomes.fail(itemIndex, error);
+			continue;
+		}
+		requests.push(request().catch((error: unknown) => outcomes.fail(itemIndex, forItem(error, itemIndex))));
+	}
+	await Promise.all(requests);
+	return outcomes.toOutput();
+}
