@@ -80,13 +80,23 @@ export function requestOrigin(req: IncomingMessage, app: EmulatorApp): string {
  * Gives every attachment object in an API answer a fresh, signed URL (and its thumbnails too).
  * Runs on each answer, as Airtable signs URLs when it serves them.
  */
-export function presentFileUrls(app: EmulatorApp, body: unknown, origin: string): unknown {
+export function presentFileUrls(
+	app: EmulatorApp,
+	body: unknown,
+	origin: string,
+	describe: (id: string, file: StoredFile) => Record<string, unknown>,
+): unknown {
 	const store = filesOf(app);
 	const now = app.clock.now();
 	const visit = (value: unknown): unknown => {
 		if (Array.isArray(value)) return value.map(visit);
 		if (!value || typeof value !== 'object') return value;
 		const object = value as Record<string, unknown>;
+		const stored = typeof object.id === 'string' ? store.get(object.id) : undefined;
+		if (stored && typeof object.id === 'string' && typeof object.url !== 'string') {
+			// A kept `{id}` in an answer written before the cell was completed: describe the file in full.
+			return visit(describe(object.id, stored));
+		}
 		if (typeof object.id === 'string' && typeof object.url === 'string' && store.has(object.id)) {
 			const id = object.id;
 			const filename = typeof object.filename === 'string' ? object.filename : 'file';

@@ -3,7 +3,7 @@ import type { ApiResponse, CallInfo } from '../http';
 import type { Route } from '../router';
 import type { EmulatorApp } from '../state';
 import { FILES_PREFIX, presentFileUrls, requestOrigin, serveFile } from './files';
-import { isUploadPath, MAX_UPLOAD_BODY_BYTES, uploadAttachment } from './upload';
+import { attachmentCell, isUploadPath, MAX_UPLOAD_BODY_BYTES, uploadAttachment } from './upload';
 import { settleUrlAttachments } from './urlAttachments';
 
 export { filesOf, FILE_URL_LIFETIME_MS } from './files';
@@ -37,5 +37,5 @@ export function handleFileRequest(app: EmulatorApp, url: URL, res: ServerRespons
 export function presentAttachments(app: EmulatorApp, req: IncomingMessage, call: CallInfo, response: ApiResponse): ApiResponse {
 	if (response.status < 200 || response.status >= 300 || response.body === undefined || typeof response.body !== 'object') return response;
 	if (call.write) settleUrlAttachments(app, call.baseId, response.body);
-	return { ...response, body: presentFileUrls(app, response.body, requestOrigin(req, app)) };
+	return { ...response, body: presentFileUrls(app, response.body, requestOrigin(req, app), attachmentCell) };
 }

@@ -26,7 +26,10 @@ export function settleUrlAttachments(app: EmulatorApp, baseId: string | undefine
 			for (const attachment of cell as Array<Record<string, unknown>>) {
 				const id = String(attachment.id ?? '');
 				const url = String(attachment.url ?? '');
-				if (!id || store.has(id) || store.pending.has(id) || url.startsWith('/_files/')) continue;
+				const known = store.get(id);
+				// `{id}` keeps an existing file: the cell gets its full description back, as on Airtable.
+				if (known && !url) located.record.cells[field.id] = (located.record.cells[field.id] as Array<Record<string, unknown>>).map((a) => (a.id === id ? attachmentCell(id, known) : a));
+				if (!id || known || store.pending.has(id) || url.startsWith('/_files/')) continue;
 				const filename = String(attachment.filename ?? 'file');
 				const replace = (file: StoredFile) => {
 					store.put(id, file);

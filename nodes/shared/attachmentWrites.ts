@@ -9,7 +9,8 @@ import {
 	type AttachmentCell,
 } from '../client/attachments';
 import type { TableHandle } from '../client/records';
-import type { AirtableRecord, Fields } from '../client/types';
+import type { AirtableRecord, Fields, SettledResult } from '../client/types';
+import { attachmentInputsFor } from './attachmentProperties';
 import { forEachBounded, selectedBinaryProperties, uploadInputFromBinary, type BinarySelection } from './binary';
 
 /** Uploads of one node run in flight at once: the base's 5 concurrent requests, and at most 5 files in memory. */
@@ -155,4 +156,45 @@ function filesFailed(recordId: string, error: unknown): Error {
 		return new AirtableError(error.kind, summary, { status: error.status, type: error.type, field: error.field });
 	}
 	return new AirtableAttachmentError(summary);
+}
+
+/**
+ * A write node's attachment files across one run: `plan` per item before the write (its cells
+ * go into the write), `afterWrite` per group of written records (URL appends, uploads).
+ */
+export class AttachmentFiles {
+	private readonly plans = new Map<number, PlannedFiles[]>();
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly kind: WriteKind,
+	) {}
+
+	/** Checks the item's Attachments parameter; returns the cells to send with its record. Throws for a bad item. */
+	plan(itemIndex: number): Fields {
+		const plans = planItemFiles(this.ctx, itemIndex, attachmentInputsFor(this.ctx, itemIndex));
+		if (!plans.length) return {};
+		this.plans.set(itemIndex, plans);
+		return attachmentFieldsForWrite(plans, this.kind);
+	}
+
+	/** Files of the records that landed; `owners[i]` is the item of `results[i].index`. Errors by item. */
+	async afterWrite(table: TableHandle, results: Array<SettledResult<unknown>>, owners: number[]): Promise<Map<number, Error>> {
+		const written: WrittenRecord[] = [];
+		for (const result of results) {
+			const itemIndex = owners[result.index];
+			const plans = this.plans.get(itemIndex);
+			if (!result.ok || !plans) continue;
+			const record = recordIn(result.value);
+			if (record) written.push({ itemIndex, record, plans });
+		}
+		return written.length ? await applyFilesAfterWrite(this.ctx, table, written, this.kind) : new Map();
+	}
+}
+
+/** The record in a settled write value: the record itself, or an upsert's `{ record, created }`. */
+function recordIn(value: unknown): AirtableRecord | undefined {
+	const candidate = (value as { record?: unknown })?.record ?? value;
+	const record = candidate as Partial<AirtableRecord> | undefined;
+	return record && typeof record.id === 'string' && record.fields && typeof record.fields === 'object' ? (record as AirtableRecord) : undefined;
 }

@@ -1,3 +1,4 @@
+import { downloadAttachmentsOptions } from '../../shared/attachmentProperties';
 import { ignoreFieldsOption, optionsCollection, typecastOption, useFieldIdsOption } from '../../shared/properties';
 import { WRITE_OPERATIONS } from './operation';
 
@@ -9,4 +10,5 @@ export const recordsOptionsProperty = optionsCollection([
 	},
 	{ ...typecastOption, displayOptions: { show: { '/operation': WRITE_OPERATIONS } } },
 	useFieldIdsOption,
+	...downloadAttachmentsOptions.map((option) => ({ ...option, displayOptions: { show: { '/operation': ['get', 'getManyByIds'] } } })),
 ]);
