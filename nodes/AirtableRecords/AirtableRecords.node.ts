@@ -5,12 +5,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { attachmentsToUploadProperty } from '../shared/attachmentProperties';
 import { toNodeError } from '../shared/items';
 import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
 import { actionNodeDescription } from '../shared/nodeDescription';
 import { baseLocator, tableLocator } from '../shared/properties';
-import { recordsOperationProperty, WRITE_OPERATIONS } from './actions/operation';
+import { recordsAttachmentsProperty } from './actions/attachments';
+import { recordsOperationProperty } from './actions/operation';
 import { recordsOptionsProperty } from './actions/options';
 import { recordIdProperty } from './actions/recordId';
 import { operationProperties, route } from './actions/router';
@@ -29,7 +29,7 @@ export class AirtableRecords implements INodeType {
 			recordsOperationProperty,
 			recordIdProperty,
 			...operationProperties,
-			{ ...attachmentsToUploadProperty, displayOptions: { show: { operation: WRITE_OPERATIONS } } },
+			recordsAttachmentsProperty,
 			recordsOptionsProperty,
 		],
 	});

@@ -5,26 +5,29 @@ import { DEFAULT_MAX_FILE_SIZE_MB, parseBinarySelection, type DownloadSettings }
 
 /* ------------------------------------------------------------------ download */
 
-/** Options-collection entries for nodes that read records: which attachment fields become binary data. */
-export const downloadAttachmentsOptions: INodeProperties[] = [
-	{
-		displayName: 'Download Attachments: Field Names or IDs',
-		name: 'downloadAttachments',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getAttachmentFields', loadOptionsDependsOn: ['base.value', 'table.value'] },
-		default: [],
-		description:
-			'Attachment fields whose files become binary data on each item, named <field>_<index> (e.g. Files_0). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+/** Options-collection entry for nodes that read records: which attachment fields become binary data. */
+export const downloadAttachmentsOption: INodeProperties = {
+	displayName: 'Download Attachments: Field Names or IDs',
+	name: 'downloadAttachments',
+	type: 'multiOptions',
+	typeOptions: {
+		loadOptionsMethod: 'getAttachmentFields',
+		loadOptionsDependsOn: ['base.value', 'table.value'],
 	},
-	{
-		displayName: 'Max File Size (MB)',
-		name: 'maxFileSizeMb',
-		type: 'number',
-		typeOptions: { minValue: 0.001 },
-		default: DEFAULT_MAX_FILE_SIZE_MB,
-		description: 'Files larger than this fail their item instead of being downloaded (only with Download Attachments)',
-	},
-];
+	default: [],
+	description:
+		'Attachment fields whose files become binary data on each item, named <field>_<index> (e.g. Files_0). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+};
+
+/** Goes with Download Attachments. */
+export const maxFileSizeOption: INodeProperties = {
+	displayName: 'Max File Size (MB)',
+	name: 'maxFileSizeMb',
+	type: 'number',
+	typeOptions: { minValue: 0.001 },
+	default: DEFAULT_MAX_FILE_SIZE_MB,
+	description: 'Files larger than this fail their item instead of being downloaded (only with Download Attachments)',
+};
 
 /** The download settings in a node's Options, or undefined when no field is chosen. */
 export function downloadSettingsFrom(options: IDataObject): DownloadSettings | undefined {
@@ -34,7 +37,10 @@ export function downloadSettingsFrom(options: IDataObject): DownloadSettings | u
 		.filter(Boolean);
 	if (!fields.length) return undefined;
 	const megabytes = Number(options.maxFileSizeMb ?? DEFAULT_MAX_FILE_SIZE_MB);
-	return { fields, maxFileSizeBytes: Math.round((megabytes > 0 ? megabytes : DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024) };
+	return {
+		fields,
+		maxFileSizeBytes: Math.round((megabytes > 0 ? megabytes : DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024),
+	};
 }
 
 /* ------------------------------------------------------------------ upload */
@@ -58,7 +64,10 @@ export const attachmentsToUploadProperty: INodeProperties = {
 					displayName: 'Field Name or ID',
 					name: 'field',
 					type: 'options',
-					typeOptions: { loadOptionsMethod: 'getAttachmentFields', loadOptionsDependsOn: ['base.value', 'table.value'] },
+					typeOptions: {
+						loadOptionsMethod: 'getAttachmentFields',
+						loadOptionsDependsOn: ['base.value', 'table.value'],
+					},
 					default: '',
 					description:
 						'The attachment field. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
@@ -84,8 +93,16 @@ export const attachmentsToUploadProperty: INodeProperties = {
 					name: 'mode',
 					type: 'options',
 					options: [
-						{ name: 'Append', value: 'append', description: 'Keep the files already in the field and add these' },
-						{ name: 'Replace', value: 'replace', description: 'These files become the whole field' },
+						{
+							name: 'Append',
+							value: 'append',
+							description: 'Keep the files already in the field and add these',
+						},
+						{
+							name: 'Replace',
+							value: 'replace',
+							description: 'These files become the whole field',
+						},
 					],
 					default: 'append',
 				},
@@ -96,7 +113,9 @@ export const attachmentsToUploadProperty: INodeProperties = {
 
 /** One item's Attachments parameter (expressions resolved for that item). */
 export function attachmentInputsFor(ctx: IExecuteFunctions, itemIndex: number): AttachmentInput[] {
-	const collection = ctx.getNodeParameter('attachments', itemIndex, {}) as { values?: IDataObject[] };
+	const collection = ctx.getNodeParameter('attachments', itemIndex, {}) as {
+		values?: IDataObject[];
+	};
 	return (collection.values ?? []).map((entry) => ({
 		field: String(entry.field ?? '').trim(),
 		binary: parseBinarySelection(String(entry.binaryProperties ?? '')),

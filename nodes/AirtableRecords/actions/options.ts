@@ -1,6 +1,8 @@
-import { downloadAttachmentsOptions } from '../../shared/attachmentProperties';
+import { downloadAttachmentsOption, maxFileSizeOption } from '../../shared/attachmentProperties';
 import { ignoreFieldsOption, optionsCollection, typecastOption, useFieldIdsOption } from '../../shared/properties';
-import { WRITE_OPERATIONS } from './operation';
+import { type RecordsOperation, WRITE_OPERATIONS } from './operation';
+
+const READ_OPERATIONS: RecordsOperation[] = ['get', 'getManyByIds'];
 
 /** Options of every operation; each item may resolve them differently (expressions). */
 export const recordsOptionsProperty = optionsCollection([
@@ -10,5 +12,6 @@ export const recordsOptionsProperty = optionsCollection([
 	},
 	{ ...typecastOption, displayOptions: { show: { '/operation': WRITE_OPERATIONS } } },
 	useFieldIdsOption,
-	...downloadAttachmentsOptions.map((option) => ({ ...option, displayOptions: { show: { '/operation': ['get', 'getManyByIds'] } } })),
+	{ ...downloadAttachmentsOption, displayOptions: { show: { '/operation': READ_OPERATIONS } } },
+	{ ...maxFileSizeOption, displayOptions: { show: { '/operation': READ_OPERATIONS } } },
 ]);
