@@ -66,6 +66,23 @@ export {
 export { MAX_RECORDS_PER_REQUEST } from './nodes/client/batch';
 export { MAX_PAGE_SIZE } from './nodes/client/list';
 export {
+	metricsText,
+	resetMetrics,
+	recordWebhookEvent,
+	recordCircuitBreakerState,
+	type WebhookEvent,
+	type WebhookEventType,
+	type CircuitBreakerState,
+} from './nodes/client/metrics';
+export type { AirtableRequestEvent, AirtableRateLimitHoldEvent } from './nodes/client/callObserver';
+export {
+	AirtableReplayMismatchError,
+	AirtableReplayExhaustedError,
+	resetSimulationSessions,
+	type SimulationOptions,
+} from './nodes/client/simulation';
+export type { Cassette, Interaction, RecordedRequest, RecordedOutcome } from './nodes/client/cassette';
+export {
 	MAX_UPLOAD_BYTES,
 	AirtableAttachmentError,
 	attachmentsIn,

@@ -1,5 +1,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { apiBaseUrlProperty } from './apiBaseUrl';
+
 const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read webhook:manage';
 
 /**
@@ -72,13 +74,6 @@ export class AirtableSyncOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: 'header',
 		},
-		{
-			displayName: 'API Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.airtable.com',
-			description:
-				'Leave as is for Airtable. Change it only to send requests through a gateway or proxy, or to a local Airtable emulator.',
-		},
+		apiBaseUrlProperty,
 	];
 }

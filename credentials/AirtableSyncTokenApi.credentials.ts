@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiBaseUrlProperty } from './apiBaseUrl';
+
 /**
  * Personal access token. The API base URL is a field so the same credential works against a
  * gateway, a proxy or the local emulator; nodes read it through the shared executor.
@@ -31,14 +33,7 @@ export class AirtableSyncTokenApi implements ICredentialType {
 			description:
 				'Personal access token from airtable.com/create/tokens. Give it the scopes data.records:read, data.records:write and schema.bases:read (plus webhook:manage for the Instant Trigger) and access to the bases you use.',
 		},
-		{
-			displayName: 'API Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.airtable.com',
-			description:
-				'Leave as is for Airtable. Change it only to send requests through a gateway or proxy, or to a local Airtable emulator.',
-		},
+		apiBaseUrlProperty,
 	];
 
 	/**

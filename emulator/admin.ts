@@ -1,5 +1,5 @@
 import { ApiError, apiError } from './errors';
-import type { FaultConfig, QueuedFault } from './faults';
+import { APPLY_THEN_FAIL_STATUSES, type FaultConfig, type QueuedFault } from './faults';
 import { jsonBody, ok, type ApiRequest, type ApiResponse } from './http';
 import { findField, findTable, type BaseData, type TableData } from './model';
 import { createRecord, deleteRecord, prepareFields, updateRecord, type Actor } from './mutations';
@@ -200,6 +200,11 @@ const routes: Array<{ method: string; pattern: string; handler: AdminHandler }> 
 		handler: (req, app) => {
 			const faults = jsonBody(req).faults;
 			if (!Array.isArray(faults)) throw apiError(422, 'INVALID_REQUEST_UNKNOWN', 'faults must be an array');
+			for (const fault of faults as QueuedFault[]) {
+				if (fault.kind === 'statusAfter' && fault.status !== undefined && !(APPLY_THEN_FAIL_STATUSES as readonly string[]).includes(String(fault.status))) {
+					throw apiError(422, 'INVALID_REQUEST_UNKNOWN', `statusAfter answers ${APPLY_THEN_FAIL_STATUSES.join(', ')}: Airtable documents a 503 as not applied`);
+				}
+			}
 			app.faults.enqueue(faults as QueuedFault[]);
 			return ok(app.faults.describe());
 		},

@@ -6,6 +6,7 @@ import type { SeedBase } from './seed/types';
 /**
  * `npm run emulator [-- --state file.json]`: the demo bases on EMULATOR_PORT (default 4010).
  * With --state, bases are loaded from the file when it exists and saved back on exit.
+ * With --cassette file.json [--recorded-speed], API requests are answered from a recorded cassette.
  */
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
@@ -16,14 +17,17 @@ async function main(): Promise<void> {
 		const parsed = JSON.parse(readFileSync(stateFile, 'utf8')) as { bases?: SeedBase[] };
 		if (Array.isArray(parsed.bases)) seed = parsed.bases;
 	}
+	const cassetteIndex = args.indexOf('--cassette');
+	const cassette = cassetteIndex >= 0 ? { file: args[cassetteIndex + 1], speed: args.includes('--recorded-speed') ? ('recorded' as const) : ('fast' as const) } : undefined;
 	const port = Number(process.env.EMULATOR_PORT ?? 4010);
-	const emulator = await startEmulator({ port, seed, log: process.env.EMULATOR_LOG !== '0', adminToken: process.env.EMULATOR_ADMIN_TOKEN });
+	const emulator = await startEmulator({ port, seed, log: process.env.EMULATOR_LOG !== '0', adminToken: process.env.EMULATOR_ADMIN_TOKEN, cassette });
 	const out = (line = '') => process.stdout.write(`${line}\n`);
 	out(`Airtable emulator listening on ${emulator.url}`);
 	out(`  token:    ${DEMO_TOKEN}`);
 	out(`  base:     ${DEMO_BASE_ID} (Demo CRM: Contacts, Orders, feature_flags)`);
 	out(`  admin:    ${emulator.url}/_emulator/health`);
 	if (stateFile) out(`  state:    ${stateFile} (saved on exit)`);
+	if (cassette) out(`  replay:   ${cassette.file} (API requests are answered from this cassette only)`);
 	out(`  try:      curl -H "Authorization: Bearer ${DEMO_TOKEN}" ${emulator.url}/v0/${DEMO_BASE_ID}/Contacts`);
 	out();
 

@@ -23,6 +23,12 @@ export interface FaultConfig {
 	dropBeforeWriteRate?: number;
 	/** Writes only: apply the write, then close the connection without an answer. */
 	dropAfterWriteRate?: number;
+	/**
+	 * Writes only, "apply, then fail": probability per request of applying the write and then
+	 * answering this status instead of the result (a gateway error after the change landed).
+	 * 503 is not offered: Airtable documents it as not applied, safe to retry.
+	 */
+	errorAfterWriteRates?: Partial<Record<ApplyThenFailStatus, number>>;
 	/** Hold the request and never answer (until stallMs, then close the connection). */
 	stallRate?: number;
 	/** 0 = hold until the client gives up or the emulator closes. */
@@ -30,17 +36,26 @@ export interface FaultConfig {
 	match?: FaultMatch;
 }
 
-/** A one-shot fault for the next matching request (queued ones run before random ones). */
+/** Statuses an applied write may be answered with in the "apply, then fail" mode. */
+export const APPLY_THEN_FAIL_STATUSES = ['500', '502', '504'] as const;
+export type ApplyThenFailStatus = (typeof APPLY_THEN_FAIL_STATUSES)[number];
+
+/**
+ * A one-shot fault for the next matching request (queued ones run before random ones);
+ * `count` repeats it for that many matching requests. `statusAfter` is "apply, then fail":
+ * the request is handled (a write lands), then `status` (500, 502 or 504) is answered.
+ */
 export interface QueuedFault {
-	kind: 'status' | 'dropBefore' | 'dropAfter' | 'stall' | 'latency';
+	kind: 'status' | 'dropBefore' | 'dropAfter' | 'statusAfter' | 'stall' | 'latency';
 	status?: number;
 	ms?: number;
+	count?: number;
 	match?: FaultMatch;
 }
 
 export interface FaultDecision {
 	latencyMs: number;
-	action: 'none' | 'status' | 'dropBefore' | 'dropAfter' | 'stall';
+	action: 'none' | 'status' | 'dropBefore' | 'dropAfter' | 'statusAfter' | 'stall';
 	status?: number;
 	stallMs?: number;
 	/** How the fault is named in the request log. */
@@ -81,7 +96,10 @@ export class Faults {
 	}
 
 	enqueue(faults: QueuedFault[]): void {
-		this.queue.push(...faults);
+		for (const fault of faults) {
+			const { count = 1, ...one } = fault;
+			for (let i = 0; i < count; i++) this.queue.push({ ...one });
+		}
 	}
 
 	clear(): void {
@@ -98,8 +116,10 @@ export class Faults {
 		if (queued >= 0) {
 			const [fault] = this.queue.splice(queued, 1);
 			if (fault.kind === 'latency') return { latencyMs: fault.ms ?? 0, action: 'none', label: 'latency' };
-			// On a read, dropBefore/dropAfter both mean "no answer"; dropAfter still runs the handler.
-			return { latencyMs: 0, action: fault.kind, status: fault.status ?? 500, stallMs: fault.ms ?? 0, label: fault.kind === 'status' ? `status:${fault.status ?? 500}` : fault.kind };
+			// On a read, dropBefore/dropAfter both mean "no answer"; dropAfter/statusAfter still run the handler.
+			const status = fault.status ?? (fault.kind === 'statusAfter' ? 502 : 500);
+			const label = fault.kind === 'status' || fault.kind === 'statusAfter' ? `${fault.kind}:${status}` : fault.kind;
+			return { latencyMs: 0, action: fault.kind, status, stallMs: fault.ms ?? 0, label };
 		}
 		const c = this.config;
 		if (!matches(c.match, req)) return { latencyMs: 0, action: 'none' };
@@ -114,7 +134,12 @@ export class Faults {
 		if (req.write) {
 			const before = c.dropBeforeWriteRate ?? 0;
 			if (rDrop < before) return { latencyMs, action: 'dropBefore', label: 'dropBefore' };
-			if (rDrop < before + (c.dropAfterWriteRate ?? 0)) return { latencyMs, action: 'dropAfter', label: 'dropAfter' };
+			let afterWrite = before + (c.dropAfterWriteRate ?? 0);
+			if (rDrop < afterWrite) return { latencyMs, action: 'dropAfter', label: 'dropAfter' };
+			for (const status of APPLY_THEN_FAIL_STATUSES) {
+				afterWrite += c.errorAfterWriteRates?.[status] ?? 0;
+				if (rDrop < afterWrite) return { latencyMs, action: 'statusAfter', status: Number(status), label: `statusAfter:${status}` };
+			}
 		}
 		if (rStall < (c.stallRate ?? 0)) return { latencyMs, action: 'stall', stallMs: c.stallMs ?? 0, label: 'stall' };
 		return { latencyMs, action: 'none' };

@@ -94,6 +94,11 @@ export interface EmulatorOptions {
 	log?: boolean | ((line: string) => void);
 	/** Request-log entries kept for the admin API. Default 10000. */
 	logLimit?: number;
+	/**
+	 * Replay mode: answer every API request from this recorded cassette instead of the model
+	 * (see cassette.ts); `speed: 'recorded'` waits each answer's recorded duration.
+	 */
+	cassette?: { file: string; speed?: 'fast' | 'recorded' };
 }
 
 export interface ResolvedOptions {

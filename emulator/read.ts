@@ -124,8 +124,12 @@ export class CellReader {
 		return this.asString(table, record, primary, DEFAULT_STRING_FORMAT) ?? '';
 	}
 
-	/** Webhook payload ("V2") value of a REST value. */
-	toV2(field: FieldDef, v: unknown): unknown {
+	/**
+	 * Webhook payload ("V2") value of a REST value. `cells` are the record's REST cells (by
+	 * field id), which a lookup needs: its V2 form lists the linked records and, per record,
+	 * the looked-up field's own V2 values.
+	 */
+	toV2(field: FieldDef, v: unknown, table?: TableData, cells?: Record<string, unknown>): unknown {
 		if (v === undefined) return null;
 		switch (field.type) {
 			case 'singleSelect':
@@ -136,9 +140,32 @@ export class CellReader {
 				const linked = String(field.options?.linkedTableId ?? '');
 				return (v as string[]).map((id) => ({ id, name: this.displayName(linked, id) }));
 			}
+			case 'singleCollaborator':
+				return collaboratorV2(v);
+			case 'multipleCollaborators':
+				return (v as unknown[]).map(collaboratorV2);
+			case 'multipleLookupValues':
+				return table && cells ? this.lookupV2(table, field, cells) : v;
 			default:
 				return v;
 		}
+	}
+
+	private lookupV2(table: TableData, field: FieldDef, cells: Record<string, unknown>): unknown {
+		const linkField = table.fields.find((f) => f.id === field.options?.recordLinkFieldId);
+		const linkedTable = this.base.tables.find((t) => t.id === linkField?.options?.linkedTableId);
+		const target = linkedTable?.fields.find((f) => f.id === field.options?.fieldIdInLinkedTable);
+		const ids = linkField ? ((cells[linkField.id] as string[] | undefined) ?? []) : [];
+		const valuesByLinkedRecordId: Record<string, unknown[]> = {};
+		for (const id of ids) {
+			const linked = linkedTable?.records.get(id);
+			if (!linkedTable || !linked || !target) continue;
+			const value = this.value(linkedTable, linked, target);
+			if (value === undefined) continue;
+			const v2 = this.toV2(target, value, linkedTable, this.allCells(linkedTable, linked));
+			valuesByLinkedRecordId[id] = Array.isArray(v2) ? v2 : [v2];
+		}
+		return { linkedRecordIds: [...ids], valuesByLinkedRecordId };
 	}
 
 	/** A field's value as seen inside a formula. */
@@ -234,6 +261,12 @@ function toJson(v: Value): unknown {
 function choiceObject(field: FieldDef, name: string): unknown {
 	const choice = choicesOf(field).find((c) => c.name === name);
 	return choice ? { id: choice.id, name: choice.name, ...(choice.color ? { color: choice.color } : {}) } : { id: null, name };
+}
+
+/** Webhook payloads show collaborators with two keys REST does not have. */
+function collaboratorV2(v: unknown): unknown {
+	const c = v as { id?: string; email?: string; name?: string };
+	return { ...c, permissionLevel: 'edit', profilePicUrl: `https://dl.airtable.test/profile/${c.id ?? 'unknown'}.png` };
 }
 
 function collaboratorName(v: unknown): string {

@@ -3,6 +3,7 @@ import type { Socket } from 'net';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
 import { handleFileRequest, maxBodyBytesFor, presentAttachments } from './attachments';
 import { authenticate, canSeeBase, requireScope } from './auth';
+import { CassettePlayer } from './cassette';
 import { ApiError, errorTypeOf } from './errors';
 import type { FaultDecision } from './faults';
 import type { ApiRequest, ApiResponse, CallInfo } from './http';
@@ -57,13 +58,20 @@ const FAULT_BODIES: Record<number, unknown> = {
 	500: { error: { type: 'SERVER_ERROR', message: 'Unexpected server error (emulated fault)' } },
 	502: '<html><body><h1>502 Bad Gateway</h1></body></html>',
 	503: { error: { type: 'RETRIABLE_ERROR', message: 'The server could not complete the request in time; it is safe to retry the request (emulated fault)' } },
+	504: '<html><body><h1>504 Gateway Time-out</h1></body></html>',
 };
+
+function faultResponse(status: number | undefined): ApiResponse {
+	const code = status ?? 500;
+	return { status: code, body: FAULT_BODIES[code] ?? FAULT_BODIES[500] };
+}
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts the emulator on 127.0.0.1 (random port unless `port` is given). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
 	const app = new EmulatorApp(options);
+	const player = options.cassette ? new CassettePlayer(options.cassette.file, options.cassette.speed === 'recorded') : undefined;
 	const sockets = new Set<Socket>();
 	const stalls = new Set<NodeJS.Timeout>();
 	let closing = false;
@@ -120,6 +128,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		};
 
 		try {
+			if (player) {
+				call.endpoint = 'replay';
+				const replayed = player.answer(method, url.pathname, url.searchParams, rawBody);
+				if (replayed.delayMs > 0) await delay(replayed.delayMs);
+				if ('dropConnection' in replayed) {
+					finish(undefined, 'replay');
+					req.socket.destroy();
+					return;
+				}
+				return finish(replayed.response);
+			}
 			if (url.pathname === '/oauth2/v1/authorize' && method === 'GET') {
 				call.endpoint = 'oauth.authorize';
 				return finish(app.oauth.authorize(apiReq));
@@ -129,7 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 				// Token-rotation drills (e.g. the answer to a refresh is lost) need faults here too.
 				fault = app.faults.decide({ method, path: url.pathname, write: true, explicitOnly: true });
 				if (fault.latencyMs > 0) await delay(fault.latencyMs);
-				if (fault.action === 'status') return finish({ status: fault.status ?? 500, body: FAULT_BODIES[fault.status ?? 500] ?? FAULT_BODIES[500] }, fault.label);
+				if (fault.action === 'status') return finish(faultResponse(fault.status), fault.label);
 				if (fault.action === 'dropBefore' || fault.action === 'stall') {
 					finish(undefined, fault.label);
 					req.socket.destroy();
@@ -141,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 					req.socket.destroy();
 					return;
 				}
-				return finish(answer, fault.label);
+				return finish(fault.action === 'statusAfter' ? faultResponse(fault.status) : answer, fault.label);
 			}
 			const match = matchRoute(apiRoutes, method, url.pathname);
 			if (!match || match === 'method') return finish({ status: 404, body: { error: 'NOT_FOUND' } });
@@ -160,7 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			if (fault.latencyMs > 0) await delay(fault.latencyMs);
 			switch (fault.action) {
 				case 'status':
-					return finish({ status: fault.status ?? 500, body: FAULT_BODIES[fault.status ?? 500] ?? FAULT_BODIES[500] }, fault.label);
+					return finish(faultResponse(fault.status), fault.label);
 				case 'dropBefore':
 					finish(undefined, fault.label);
 					req.socket.destroy();
@@ -185,7 +204,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 				req.socket.destroy();
 				return;
 			}
-			finish(response, fault.label);
+			// "Apply, then fail": the write above has landed; the client only sees the gateway error.
+			finish(fault.action === 'statusAfter' ? faultResponse(fault.status) : response, fault.label);
 		} catch (error) {
 			finish(errorResponse(error), fault?.label);
 		}

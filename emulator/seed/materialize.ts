@@ -91,6 +91,10 @@ function resolveFieldOptions(base: BaseData, table: TableData): void {
 			if (inLinked) options.fieldIdInLinkedTable = inLinked.id;
 			delete options.fieldInLinkedTable;
 			options.isValid = true;
+			// Airtable's schema gives a lookup the looked-up field's type and options as its result.
+			if (field.type === 'multipleLookupValues' && inLinked && !options.result) {
+				options.result = { type: inLinked.type, ...(inLinked.options ? { options: structuredClone(inLinked.options) } : {}) };
+			}
 			field.options = options;
 		}
 		if (field.type === 'lastModifiedTime' || field.type === 'createdTime') {

@@ -107,7 +107,7 @@ function v2Cells(table: TableData, cells: Cells, fieldIds: string[], reader: Cel
 	const out: Cells = {};
 	for (const id of fieldIds) {
 		const field: FieldDef | undefined = table.fields.find((f) => f.id === id);
-		if (field) out[id] = reader.toV2(field, cells[id]);
+		if (field) out[id] = reader.toV2(field, cells[id], table, cells);
 	}
 	return out;
 }

@@ -1,35 +1,28 @@
-import {
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
-	NodeConnectionTypes,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
-import { authenticationProperty, baseLocator, credentialsDescription, tableLocator } from '../shared/properties';
-import { flagProperties, operationProperty, outputsExpression } from './description';
+import { actionNodeBase } from '../shared/nodeDescription';
+import { authenticationProperty, baseLocator, tableLocator } from '../shared/properties';
+import { flagProperties, flagsOperationProperty, outputsExpression } from './description';
 import { executeConfigFlags } from './execute';
 
 export class AirtableConfigFlags implements INodeType {
 	description: INodeTypeDescription = {
+		...actionNodeBase,
 		displayName: 'Airtable Config Flags',
 		name: 'airtableConfigFlags',
 		icon: { light: 'file:airtableConfigFlags.svg', dark: 'file:airtableConfigFlags.dark.svg' },
 		group: ['transform'],
-		version: 1,
 		subtitle: '={{ $parameter["operation"] === "getFlags" ? "Get all flags" : $parameter["operation"] + ": " + $parameter["flagName"] }}',
 		description: 'Feature flags kept in an Airtable table: cached reads, stable percentage rollouts, routing by flag',
 		defaults: { name: 'Airtable Config Flags' },
-		inputs: [NodeConnectionTypes.Main],
 		outputs: outputsExpression,
 		usableAsTool: true,
-		credentials: credentialsDescription,
 		properties: [
 			authenticationProperty,
 			{ ...baseLocator, description: 'The base holding the flags table' },
 			{ ...tableLocator, description: 'The flags table: one row per flag' },
-			operationProperty,
+			flagsOperationProperty,
 			...flagProperties,
 		],
 	};

@@ -1,11 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const operationProperty: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	options: [
+import { operationProperty, optionsCollection } from '../shared/properties';
+
+export const flagsOperationProperty = operationProperty(
+	[
 		{
 			name: 'Evaluate',
 			value: 'evaluate',
@@ -25,8 +23,8 @@ export const operationProperty: INodeProperties = {
 			action: 'Route items by a flag',
 		},
 	],
-	default: 'evaluate',
-};
+	'evaluate',
+);
 
 const perItem = { show: { operation: ['evaluate', 'route'] } };
 
@@ -60,65 +58,58 @@ export const flagProperties: INodeProperties[] = [
 		description: 'Name of the field added to each item with the result: name, enabled, rolloutPct, bucket, metadata',
 		displayOptions: perItem,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Cache Time (Seconds)',
-				name: 'cacheTtl',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 60,
-				description:
-					'How long the flags table read stays cached for every execution in this n8n process. 0 reads the table once per execution.',
-			},
-			{
-				displayName: 'Enabled Column',
-				name: 'enabledColumn',
-				type: 'string',
-				default: 'enabled',
-				description: 'Checkbox column telling whether the flag is on',
-			},
-			{
-				displayName: 'Flag Name Column',
-				name: 'flagNameColumn',
-				type: 'string',
-				default: 'flag_name',
-				description: 'Column holding the flag name',
-			},
-			{
-				displayName: 'Metadata Column',
-				name: 'metadataColumn',
-				type: 'string',
-				default: 'metadata',
-				description: 'Long text column holding JSON passed along with the flag (e.g. a variant or settings)',
-			},
-			{
-				displayName: 'Rollout Column',
-				name: 'rolloutColumn',
-				type: 'string',
-				default: 'rollout_pct',
-				description:
-					'Number column with the percentage (0–100) of subjects the flag is on for; empty means 100',
-			},
-			{
-				displayName: 'Unknown Flag',
-				name: 'unknownFlag',
-				type: 'options',
-				options: [
-					{ name: 'Treat as Off', value: 'off' },
-					{ name: 'Error', value: 'error' },
-				],
-				default: 'off',
-				description: 'What to do when the flag is not in the table',
-				displayOptions: { show: { '/operation': ['evaluate', 'route'] } },
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Cache Time (Seconds)',
+			name: 'cacheTtl',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 60,
+			description:
+				'How long the flags table read stays cached for every execution in this n8n process. 0 reads the table once per execution.',
+		},
+		{
+			displayName: 'Enabled Column',
+			name: 'enabledColumn',
+			type: 'string',
+			default: 'enabled',
+			description: 'Checkbox column telling whether the flag is on',
+		},
+		{
+			displayName: 'Flag Name Column',
+			name: 'flagNameColumn',
+			type: 'string',
+			default: 'flag_name',
+			description: 'Column holding the flag name',
+		},
+		{
+			displayName: 'Metadata Column',
+			name: 'metadataColumn',
+			type: 'string',
+			default: 'metadata',
+			description: 'Long text column holding JSON passed along with the flag (e.g. a variant or settings)',
+		},
+		{
+			displayName: 'Rollout Column',
+			name: 'rolloutColumn',
+			type: 'string',
+			default: 'rollout_pct',
+			description:
+				'Number column with the percentage (0–100) of subjects the flag is on for; empty means 100',
+		},
+		{
+			displayName: 'Unknown Flag',
+			name: 'unknownFlag',
+			type: 'options',
+			options: [
+				{ name: 'Treat as Off', value: 'off' },
+				{ name: 'Error', value: 'error' },
+			],
+			default: 'off',
+			description: 'What to do when the flag is not in the table',
+			displayOptions: { show: { '/operation': ['evaluate', 'route'] } },
+		},
+	]),
 ];
 
 /** Route has two outputs; the other operations one. n8n evaluates this for the canvas. */

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { credentialTypeOf, getAirtableClient } from '../shared/executor';
-import { errorItem, toNodeError } from '../shared/items';
+import { failedItemOrThrow } from '../shared/items';
+import { groupItems, itemRange, optionsOf, targetOf, type ItemTarget } from '../shared/parameters';
 import { evaluateFlag, flagDetails, type FlagEvaluation, type UnknownFlagPolicy } from './evaluate';
 import { type CachedSnapshot, flagCache } from './flagCache';
 import { buildFlagTable, DEFAULT_COLUMNS, type FlagColumns } from './flagTable';
@@ -38,24 +39,35 @@ function cacheKeyOf(ctx: IExecuteFunctions, baseId: string, tableId: string, col
 	return JSON.stringify([identity, baseId, tableId, columns]);
 }
 
-async function readFlags(ctx: IExecuteFunctions, options: FlagOptions): Promise<CachedSnapshot> {
-	const baseId = ctx.getNodeParameter('base', 0, '', { extractValue: true }) as string;
-	const tableId = ctx.getNodeParameter('table', 0, '', { extractValue: true }) as string;
-	const columns = columnsFrom(options);
-	const ttlMs = Math.max(0, Number(options.cacheTtl ?? 60)) * 1000;
-	return await flagCache.get(cacheKeyOf(ctx, baseId, tableId, columns), ttlMs, async () => {
+/** Where the flags live and how they are read: items sharing these share one (cached) read. */
+interface FlagSource extends ItemTarget {
+	columns: FlagColumns;
+	ttlMs: number;
+}
+
+function flagSourceOf(ctx: IExecuteFunctions, itemIndex: number): FlagSource {
+	const options = optionsOf(ctx, itemIndex) as FlagOptions;
+	return {
+		...targetOf(ctx, itemIndex),
+		columns: columnsFrom(options),
+		ttlMs: Math.max(0, Number(options.cacheTtl ?? 60)) * 1000,
+	};
+}
+
+async function readFlags(ctx: IExecuteFunctions, source: FlagSource): Promise<CachedSnapshot> {
+	return await flagCache.get(cacheKeyOf(ctx, source.baseId, source.table, source.columns), source.ttlMs, async () => {
 		const client = await getAirtableClient(ctx);
-		const records = await client.base(baseId).table(tableId).list({}).all();
-		return buildFlagTable(records, columns);
+		const records = await client.base(source.baseId).table(source.table).list({}).all();
+		return buildFlagTable(records, source.columns);
 	});
 }
 
-function allFlagsItem(read: CachedSnapshot, itemCount: number): INodeExecutionData {
+function allFlagsItem(read: CachedSnapshot, itemIndexes: number[]): INodeExecutionData {
 	const flags: IDataObject = {};
 	for (const [name, definition] of read.snapshot.flags) flags[name] = flagDetails(definition) as IDataObject;
 	return {
 		json: { flags, fetchedAt: new Date(read.snapshot.fetchedAt).toISOString(), fromCache: read.fromCache },
-		pairedItem: Array.from({ length: Math.max(itemCount, 1) }, (_, item) => ({ item })),
+		pairedItem: itemIndexes.map((item) => ({ item })),
 	};
 }
 
@@ -71,50 +83,60 @@ function withResult(item: INodeExecutionData, property: string, result: FlagEval
 	return { ...item, json: { ...item.json, [property]: flag }, pairedItem: { item: index } };
 }
 
+function evaluateItem(ctx: IExecuteFunctions, read: CachedSnapshot, index: number): { item: INodeExecutionData; on: boolean } {
+	const flagName = String(ctx.getNodeParameter('flagName', index, ''));
+	const subjectKey = ctx.getNodeParameter('subjectKey', index, '') as unknown;
+	const property = String(ctx.getNodeParameter('outputProperty', index, 'flag')).trim() || 'flag';
+	const unknownFlag = (optionsOf(ctx, index) as FlagOptions).unknownFlag ?? 'off';
+	const result = evaluateFlag(read.snapshot.flags, flagName, subjectKey, unknownFlag);
+	return { item: withResult(ctx.getInputData()[index], property, result, index), on: result.enabled };
+}
+
+/**
+ * Base, Table and Options are read per item; items are grouped by flags table (and column and
+ * cache settings), each group costs at most one read. Get All Flags outputs one item per
+ * table, paired with the items that asked for it; Evaluate and Route keep the input order.
+ * A failed item goes to n8n's error output, Off (Route, failing closed) or stops the node,
+ * as "On Error" says.
+ */
 export async function executeConfigFlags(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as Operation;
-	const options = this.getNodeParameter('options', 0, {}) as FlagOptions;
 	const route = operation === 'route';
-	const emptyOutputs = (): INodeExecutionData[][] => (route ? [[], []] : [[]]);
+	// Get All Flags also runs for an empty input, as item 0.
+	const indexes = itemRange(Math.max(this.getInputData().length, 1));
+	const results = new Map<number, { item: INodeExecutionData; on: boolean }>();
+	const fail = (index: number, error: unknown) => results.set(index, { item: failedItemOrThrow(this, error, index), on: false });
 
-	let read: CachedSnapshot;
-	try {
-		read = await readFlags(this, options);
-	} catch (error) {
-		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error);
-		const failed = (operation === 'getFlags' ? [0] : items.map((_, index) => index)).map((index) =>
-			errorItem(error, index),
-		);
-		const outputs = emptyOutputs();
-		outputs[outputs.length - 1] = failed;
-		return outputs;
-	}
-
-	if (operation === 'getFlags') {
+	const groups = groupItems(indexes, (index) => flagSourceOf(this, index), fail);
+	for (const { key, itemIndexes } of groups) {
+		let read: CachedSnapshot;
 		try {
-			return [[allFlagsItem(read, items.length)]];
+			read = await readFlags(this, key);
 		} catch (error) {
-			if (this.continueOnFail()) return [[errorItem(error, 0)]];
-			throw toNodeError(this.getNode(), error);
+			for (const index of operation === 'getFlags' ? itemIndexes.slice(0, 1) : itemIndexes) fail(index, error);
+			continue;
+		}
+		if (operation === 'getFlags') {
+			try {
+				results.set(itemIndexes[0], { item: allFlagsItem(read, itemIndexes), on: true });
+			} catch (error) {
+				fail(itemIndexes[0], error);
+			}
+			continue;
+		}
+		for (const index of itemIndexes) {
+			try {
+				results.set(index, evaluateItem(this, read, index));
+			} catch (error) {
+				fail(index, error);
+			}
 		}
 	}
 
-	const unknownFlag = options.unknownFlag ?? 'off';
 	const [on, off] = [[], []] as INodeExecutionData[][];
-	for (let index = 0; index < items.length; index++) {
-		try {
-			const flagName = String(this.getNodeParameter('flagName', index, ''));
-			const subjectKey = this.getNodeParameter('subjectKey', index, '') as unknown;
-			const property = String(this.getNodeParameter('outputProperty', index, 'flag')).trim() || 'flag';
-			const result = evaluateFlag(read.snapshot.flags, flagName, subjectKey, unknownFlag);
-			const item = withResult(items[index], property, result, index);
-			(route && !result.enabled ? off : on).push(item);
-		} catch (error) {
-			// Failing closed: with Continue On Fail a failed check goes to Off, like an unknown flag.
-			if (this.continueOnFail()) (route ? off : on).push(errorItem(error, index));
-			else throw toNodeError(this.getNode(), error, index);
-		}
+	for (const index of indexes) {
+		const result = results.get(index);
+		if (result) (result.on || !route ? on : off).push(result.item);
 	}
 	return route ? [on, off] : [on];
 }

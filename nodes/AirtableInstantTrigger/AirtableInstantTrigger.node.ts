@@ -104,7 +104,6 @@ export class AirtableInstantTrigger implements INodeType {
 				},
 			};
 		}
-		startKeepAlive(this);
-		return {};
+		return { closeFunction: startKeepAlive(this) };
 	}
 }

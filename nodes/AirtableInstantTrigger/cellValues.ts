@@ -3,8 +3,9 @@ import type { FieldSchema } from '../client/types';
 /**
  * Webhook payloads carry cell values in Airtable's "V2" format; the REST API (and so every
  * other node of this package) uses "V1". Converting here lets downstream nodes see one shape:
- * select -> option name, links -> record ids, lookups -> flat value list, collaborators ->
- * { id, email, name }. Unknown shapes pass through unchanged.
+ * select -> option name, links -> record ids, collaborators -> { id, email, name }, lookups ->
+ * the flat list REST gives. Types whose V2 form is the REST form (text, numbers, dates,
+ * attachments, checkboxes…) pass through, and so do shapes this code does not know.
  */
 
 type Json = Record<string, unknown>;
@@ -29,58 +30,65 @@ function collaborator(value: unknown): unknown {
 	return result;
 }
 
-function lookupValues(value: unknown, resultType: string | undefined): unknown {
-	if (!isObject(value) || !Array.isArray(value.linkedRecordIds)) return value;
-	const byRecord = isObject(value.valuesByLinkedRecordId) ? value.valuesByLinkedRecordId : {};
-	const flat: unknown[] = [];
-	for (const id of value.linkedRecordIds) {
-		const values = byRecord[String(id)];
-		if (Array.isArray(values)) flat.push(...values);
-		else if (values !== undefined) flat.push(values);
-	}
-	return flat.map((entry) => convertByType(entry, resultType));
-}
-
 function idStartsWith(value: unknown, prefix: string): boolean {
 	return isObject(value) && typeof value.id === 'string' && value.id.startsWith(prefix);
 }
 
-/** No schema entry (a brand-new field, or schema unreadable): recognise the V2 shapes by their ids. */
-function convertByShape(value: unknown): unknown {
-	if (Array.isArray(value)) {
-		if (value.length && value.every((entry) => idStartsWith(entry, 'sel'))) return value.map(optionName);
-		if (value.length && value.every((entry) => idStartsWith(entry, 'rec'))) return value.map(recordId);
-		if (value.length && value.every((entry) => idStartsWith(entry, 'usr'))) return value.map(collaborator);
-		return value;
+/** How one element (a cell, or one entry of an array cell) of a field type becomes REST. */
+function elementConverter(type: string | undefined): (value: unknown) => unknown {
+	switch (type) {
+		case 'singleSelect':
+		case 'multipleSelects':
+		case 'externalSyncSource':
+			return optionName;
+		case 'multipleRecordLinks':
+			return recordId;
+		case 'singleCollaborator':
+		case 'multipleCollaborators':
+		case 'createdBy':
+		case 'lastModifiedBy':
+			return collaborator;
+		case undefined:
+			return elementByShape;
+		default:
+			return (value) => value;
 	}
+}
+
+/** No schema entry (a brand-new field, or schema unreadable): recognise V2 objects by their ids. */
+function elementByShape(value: unknown): unknown {
 	if (idStartsWith(value, 'sel')) return optionName(value);
+	if (idStartsWith(value, 'rec')) return recordId(value);
 	if (idStartsWith(value, 'usr')) return collaborator(value);
-	if (isObject(value) && Array.isArray(value.linkedRecordIds)) return lookupValues(value, undefined);
+	if (isLookup(value)) return lookupValues(value, undefined);
 	return value;
 }
 
-function convertByType(value: unknown, type: string | undefined): unknown {
-	switch (type) {
-		case 'singleSelect':
-		case 'externalSyncSource':
-			return optionName(value);
-		case 'multipleSelects':
-			return Array.isArray(value) ? value.map(optionName) : value;
-		case 'multipleRecordLinks':
-			return Array.isArray(value) ? value.map(recordId) : value;
-		case 'singleCollaborator':
-		case 'createdBy':
-		case 'lastModifiedBy':
-			return collaborator(value);
-		case 'multipleCollaborators':
-			return Array.isArray(value) ? value.map(collaborator) : value;
-		case 'multipleLookupValues':
-			return lookupValues(value, undefined);
-		case undefined:
-			return convertByShape(value);
-		default:
-			return value;
+function isLookup(value: unknown): value is Json & { linkedRecordIds: unknown[] } {
+	return isObject(value) && Array.isArray(value.linkedRecordIds);
+}
+
+/**
+ * `{linkedRecordIds, valuesByLinkedRecordId}` -> the REST lookup: every linked record's values,
+ * in link order, one flat list. Each record's entry holds the looked-up field's own V2 values
+ * (for array fields, one option / link / collaborator / attachment each), so every element is
+ * converted by the looked-up field's type (`options.result.type` in the schema).
+ */
+function lookupValues(value: unknown, resultType: string | undefined): unknown {
+	if (!isLookup(value)) return value;
+	const byRecord = isObject(value.valuesByLinkedRecordId) ? value.valuesByLinkedRecordId : {};
+	const convert = resultType === 'multipleLookupValues' ? elementByShape : elementConverter(resultType);
+	const flat: unknown[] = [];
+	for (const id of value.linkedRecordIds) {
+		const values = byRecord[String(id)];
+		if (values === undefined || values === null) continue;
+		for (const entry of Array.isArray(values) ? values : [values]) {
+			// Defensive: an array element (one record's whole array cell) is flattened like REST does.
+			if (Array.isArray(entry)) flat.push(...entry.map(convert));
+			else flat.push(convert(entry));
+		}
 	}
+	return flat;
 }
 
 function lookupResultType(field: FieldSchema | undefined): string | undefined {
@@ -91,6 +99,9 @@ function lookupResultType(field: FieldSchema | undefined): string | undefined {
 /** One webhook (V2) cell value in the REST (V1) shape. A cleared cell stays `null`. */
 export function toRestCellValue(value: unknown, field: FieldSchema | undefined): unknown {
 	if (value === null || value === undefined) return null;
-	if (field?.type === 'multipleLookupValues') return lookupValues(value, lookupResultType(field));
-	return convertByType(value, field?.type);
+	const type = field?.type;
+	if (type === 'multipleLookupValues') return lookupValues(value, lookupResultType(field));
+	const convert = elementConverter(type);
+	if (Array.isArray(value)) return value.map(convert);
+	return convert(value);
 }

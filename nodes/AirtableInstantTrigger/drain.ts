@@ -3,50 +3,28 @@ import type { IDataObject, Logger } from 'n8n-workflow';
 import type { AirtableClient } from '../client/AirtableClient';
 import type { BaseSchema } from '../client/schema';
 import type { NumberedPayload } from '../client/types';
+import { triggerCoordination } from '../shared/triggerCoordination';
 import { type MappingSettings, needsFreshSchema, type PayloadError, payloadToItems } from './payloadToItems';
 
 /**
- * Pings are at-least-once and may arrive together, and n8n saves a webhook execution's static
- * data only after the execution, so two pings for one webhook must never drain side by side
- * from the same stored cursor. Within one n8n process:
- * - every drain of a webhook runs under that webhook's lock (a promise chain per webhook id);
- * - the newest cursor is kept here, set before the lock is released, so the next drain starts
- *   after the last payload already turned into items even when the static data it was handed
- *   is older.
+ * Where drains start. Pings are at-least-once and may reach several processes, and n8n saves
+ * static data after webhook() returns, so the cursor in a context's static data can be older
+ * than what this (or another) process already delivered. The newest delivered cursor per
+ * webhook is kept in the trigger coordination (in process, and in Redis when shared); drains
+ * run under the node's lifecycle lock, so two never start from the same cursor.
  */
-const locks = new Map<string, Promise<void>>();
-const newestCursors = new Map<string, number>();
-
-export async function withWebhookLock<T>(webhookId: string, work: () => Promise<T>): Promise<T> {
-	const previous = locks.get(webhookId) ?? Promise.resolve();
-	let release: () => void = () => {};
-	const mine = new Promise<void>((resolve) => {
-		release = resolve;
-	});
-	const tail = previous.then(async () => await mine);
-	locks.set(webhookId, tail);
-	await previous;
-	try {
-		return await work();
-	} finally {
-		release();
-		if (locks.get(webhookId) === tail) locks.delete(webhookId);
-	}
-}
-
-/** The cursor to drain from: the stored one, or a newer one this process already reached. */
 export function newestCursor(webhookId: string, stored: number | undefined): number {
-	const known = newestCursors.get(webhookId);
+	const known = triggerCoordination().localCursor(webhookId);
 	const candidates = [stored, known].filter((value): value is number => typeof value === 'number' && value >= 1);
 	return candidates.length ? Math.max(...candidates) : 1;
 }
 
-export function rememberCursor(webhookId: string, cursor: number): void {
-	newestCursors.set(webhookId, Math.max(cursor, newestCursors.get(webhookId) ?? 0));
+export async function rememberCursor(webhookId: string, cursor: number): Promise<void> {
+	await triggerCoordination().rememberDelivered(webhookId, cursor);
 }
 
-export function forgetCursor(webhookId: string): void {
-	newestCursors.delete(webhookId);
+export async function forgetCursor(webhookId: string): Promise<void> {
+	await triggerCoordination().forgetWebhook(webhookId);
 }
 
 /** Payloads one ping drains at most: a few requests, well inside Airtable's 25 s for the ping. */
@@ -97,37 +75,29 @@ async function schemaFor(
 }
 
 /**
- * Drains the webhook's payloads from the newest known cursor, turns them into items and
- * records the new cursor, all under the webhook's lock. A failure leaves the cursor where it
- * was, so nothing is skipped: the next ping (or keep-alive tick) fetches the same payloads.
+ * Drains the webhook's payloads from the newest delivered cursor, turns them into items and
+ * records the new cursor. The caller holds the node's lifecycle lock. A failure leaves the
+ * cursor where it was, so nothing is skipped: the next ping or keep-alive pass fetches the
+ * same payloads.
  */
 export async function drainWebhook(request: DrainRequest): Promise<DrainResult> {
 	const { client, baseId, webhookId, settings } = request;
 	const maxPayloads = request.maxPayloads ?? MAX_PAYLOADS_PER_DRAIN;
-	return await withWebhookLock(webhookId, async () => {
-		const fromCursor = newestCursor(webhookId, request.storedCursor);
-		const drained: NumberedPayload[] = [];
-		for await (const numbered of client.base(baseId).webhooks.drainPayloads(webhookId, fromCursor, { maxPayloads })) {
-			drained.push(numbered);
-		}
-		const schema =
-			drained.length && settings.output === 'records'
-				? await schemaFor(client, baseId, drained, request.logger)
-				: undefined;
-		const items: IDataObject[] = [];
-		let error: PayloadError | undefined;
-		for (const numbered of drained) {
-			const mapped = payloadToItems(numbered, { baseId, schema, settings });
-			items.push(...mapped.items);
-			error ??= mapped.error;
-		}
-		const cursor = drained.length ? drained[drained.length - 1].nextCursor : fromCursor;
-		rememberCursor(webhookId, cursor);
-		return { items, fromCursor, cursor, payloadCount: drained.length, capped: drained.length >= maxPayloads, error };
-	});
-}
-
-/** For tests: forget every remembered cursor. */
-export function forgetAllCursors(): void {
-	newestCursors.clear();
+	const fromCursor = await triggerCoordination().deliveredCursor(webhookId, newestCursor(webhookId, request.storedCursor));
+	const drained: NumberedPayload[] = [];
+	for await (const numbered of client.base(baseId).webhooks.drainPayloads(webhookId, fromCursor, { maxPayloads })) {
+		drained.push(numbered);
+	}
+	const schema =
+		drained.length && settings.output === 'records' ? await schemaFor(client, baseId, drained, request.logger) : undefined;
+	const items: IDataObject[] = [];
+	let error: PayloadError | undefined;
+	for (const numbered of drained) {
+		const mapped = payloadToItems(numbered, { baseId, webhookId, schema, settings });
+		items.push(...mapped.items);
+		error ??= mapped.error;
+	}
+	const cursor = drained.length ? drained[drained.length - 1].nextCursor : fromCursor;
+	if (cursor > fromCursor) await rememberCursor(webhookId, cursor);
+	return { items, fromCursor, cursor, payloadCount: drained.length, capped: drained.length >= maxPayloads, error };
 }

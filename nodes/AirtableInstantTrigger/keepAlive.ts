@@ -1,9 +1,9 @@
 import type { CronExpression, IDataObject, ITriggerFunctions, Logger } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
-import type { WebhookInfo } from '../client/types';
 import { getAirtableClient } from '../shared/executor';
-import { drainWebhook, forgetCursor, MAX_PAYLOADS_PER_DRAIN, newestCursor } from './drain';
+import { triggerCoordination } from '../shared/triggerCoordination';
+import { drainWebhook, forgetCursor, MAX_PAYLOADS_PER_DRAIN } from './drain';
 import { deleteQuietly, describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
 import { readSettings, type TriggerSettings } from './specification';
 import {
@@ -12,11 +12,14 @@ import {
 	currentState,
 	forgetState,
 	hasBacklog,
-	lifecycleBusy,
+	isClosed,
 	markBacklog,
+	markClosed,
+	markOpen,
 	nodeKey,
 	rememberState,
 	type WebhookState,
+	withNodeLock,
 	writeState,
 } from './state';
 
@@ -28,18 +31,22 @@ import {
  * A ping-only trigger cannot notice any of that on a quiet base, so the node also has a
  * trigger(): n8n runs it on activation next to the webhook lifecycle, and it registers a cron
  * with `this.helpers.registerCron` (n8n removes it on deactivation; node code may not use
- * setTimeout/setInterval). The cron fires every minute but talks to Airtable only when
- * something is due — a health check every HEALTH_CHECK_INTERVAL_MS, a refresh once a seventh
- * of the webhook's life has passed (daily for 7-day webhooks), a drain left unfinished by a
- * ping (capped or failed), or a retired webhook still to be drained — so a quiet workflow
- * costs ~5 requests a day.
+ * setTimeout/setInterval). The first pass runs at activation; then the cron fires every
+ * minute but talks to Airtable only when something is due — a health check every
+ * HEALTH_CHECK_INTERVAL_MS, a refresh once a seventh of the webhook's life has passed (daily
+ * for 7-day webhooks), a drain left unfinished by a ping (capped or failed), or a retired
+ * webhook still to be drained — so a quiet workflow costs one list request per check.
  *
  * A health check lists the base's webhooks and then:
  * - refreshes the webhook when due;
- * - turns notifications back on when Airtable turned them off, then drains what accumulated;
- * - drains when payloads wait and the last ping failed (Airtable is still retrying);
+ * - turns notifications back on when Airtable turned them off;
+ * - catch-up: drains whenever the webhook's cursorForNextPayload is past the newest delivered
+ *   cursor, whatever the ping history — a ping acknowledged just before a crash is never
+ *   re-sent by Airtable, and this is what delivers its changes;
  * - replaces a webhook that is gone, expired or stopped by an error payload (after draining
- *   what is still readable).
+ *   what is still readable), unless the node is being deactivated.
+ *
+ * Every pass runs under the node's lifecycle lock (state.ts), like pings and activation.
  *
  * Static data changed in a timer is saved only when the timer calls emit(). So whenever the
  * cron drains changes or replaces the webhook it emits an execution, with the changes and,
@@ -49,7 +56,8 @@ import {
  * for the new webhook are verified from this process's memory (state.ts).
  */
 
-export const HEALTH_CHECK_INTERVAL_MS = 6 * 60 * 60_000;
+/** Also the longest a change can wait when its ping was lost (crash right after acknowledging). */
+export const HEALTH_CHECK_INTERVAL_MS = 5 * 60_000;
 
 /** A second of the minute derived from the node id, so many triggers do not all tick at :00. */
 export function keepAliveCron(nodeId: string): CronExpression {
@@ -95,6 +103,8 @@ export interface KeepAliveRequest {
 	limit: number;
 	logger: Logger;
 	now: number;
+	/** True once the node is being deactivated: nothing may be created any more. */
+	closed?: () => boolean;
 }
 
 export interface KeepAliveResult {
@@ -110,16 +120,12 @@ export interface KeepAliveResult {
 	error?: Error;
 }
 
-function lastPingFailed(info: WebhookInfo): boolean {
-	return info.lastNotificationResult?.success === false;
-}
-
 async function drainInto(
 	items: IDataObject[],
 	request: KeepAliveRequest,
 	webhookId: string,
 	storedCursor: number,
-): Promise<{ cursor: number; errorCode?: string }> {
+): Promise<{ cursor: number; count: number; errorCode?: string }> {
 	const result = await drainWebhook({
 		client: request.client,
 		baseId: request.state.baseId,
@@ -132,7 +138,7 @@ async function drainInto(
 	items.push(...result.items);
 	if (result.capped) markBacklog(webhookId);
 	else clearBacklog(webhookId);
-	return { cursor: result.cursor, errorCode: result.error?.code };
+	return { cursor: result.cursor, count: result.payloadCount, errorCode: result.error?.code };
 }
 
 /** Drains and deletes webhooks replaced while they still held payloads (see registerWebhook). */
@@ -140,19 +146,26 @@ async function drainRetired(request: KeepAliveRequest, items: IDataObject[]): Pr
 	const { client, state, logger } = request;
 	const left: WebhookState['retired'] = [];
 	for (const retired of state.retired) {
+		let cursor = retired.cursor;
 		try {
-			await drainInto(items, request, retired.webhookId, retired.cursor);
+			const drained = await drainInto(items, request, retired.webhookId, retired.cursor);
+			cursor = drained.cursor;
+			if (drained.count) {
+				logger.info(
+					`Airtable Instant Trigger: drained ${drained.count} payload(s) of the replaced webhook ${retired.webhookId} before deleting it`,
+				);
+			}
 			if (hasBacklog(retired.webhookId)) {
-				left.push({ ...retired, cursor: newestCursor(retired.webhookId, retired.cursor) });
+				left.push({ ...retired, cursor });
 				continue;
 			}
 			await deleteQuietly(client.base(state.baseId).webhooks, retired.webhookId);
-			forgetCursor(retired.webhookId);
+			await forgetCursor(retired.webhookId);
 		} catch (error) {
 			logger.warn(
-				`Airtable Instant Trigger: could not drain the replaced webhook ${retired.webhookId}: ${(error as Error).message}`,
+				`Airtable Instant Trigger: could not drain or delete the replaced webhook ${retired.webhookId}: ${(error as Error).message}`,
 			);
-			left.push(retired);
+			left.push({ ...retired, cursor });
 		}
 	}
 	return left;
@@ -191,6 +204,10 @@ async function keepAliveSteps(request: KeepAliveRequest, progress: KeepAliveResu
 	const info = (await hooks.list()).find((hook) => hook.id === state.webhookId);
 
 	const replace = async (reason: string) => {
+		if (request.closed?.()) {
+			logger.info(`Airtable Instant Trigger: webhook ${state.webhookId} ${reason}; not replaced, the workflow is being deactivated`);
+			return;
+		}
 		const result = await recreateWebhook({
 			client,
 			settings: request.settings,
@@ -228,7 +245,7 @@ async function keepAliveSteps(request: KeepAliveRequest, progress: KeepAliveResu
 	if (!info.areNotificationsEnabled) {
 		await hooks.enableNotifications(state.webhookId, true);
 		logger.warn(
-			`Airtable Instant Trigger: Airtable had turned off pings for webhook ${state.webhookId} after failed deliveries; turned them back on and fetching what accumulated`,
+			`Airtable Instant Trigger: Airtable had turned off pings for webhook ${state.webhookId} after failed deliveries; notifications re-enabled`,
 		);
 		drainNeeded = true;
 	}
@@ -237,10 +254,16 @@ async function keepAliveSteps(request: KeepAliveRequest, progress: KeepAliveResu
 		const refreshed = await hooks.refresh(state.webhookId);
 		update({ ...state, expirationTime: refreshed.expirationTime ?? state.expirationTime, expiryLearnedAt: now });
 	}
-	const cursor = newestCursor(state.webhookId, state.cursor);
-	if (drainNeeded || (info.cursorForNextPayload > cursor && lastPingFailed(info))) {
+	const cursor = await triggerCoordination().deliveredCursor(state.webhookId, state.cursor);
+	const behind = info.cursorForNextPayload > cursor;
+	if (drainNeeded || behind) {
 		const drained = await drainInto(items, request, state.webhookId, cursor);
 		update({ ...state, cursor: drained.cursor });
+		if (behind && drained.count) {
+			logger.info(
+				`Airtable Instant Trigger: catch-up drain of webhook ${state.webhookId}: ${drained.count} payload(s) from cursor ${cursor} that no ping delivered`,
+			);
+		}
 		if (drained.errorCode) await replace(describeErrorCode(drained.errorCode));
 	}
 }
@@ -269,33 +292,10 @@ export async function settleKeepAlive(): Promise<void> {
 
 async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void> {
 	const key = nodeKey(ctx);
-	if (running.has(key) || lifecycleBusy(key)) return;
-	const staticData = ctx.getWorkflowStaticData('node');
-	const state = currentState(staticData, key);
-	if (!state) return;
-	adoptState(state, key, key);
-	if (!keepAliveDue(state, key, now)) return;
+	if (running.has(key) || isClosed(key)) return;
 	running.add(key);
 	try {
-		const client = await getAirtableClient(ctx);
-		const result = await runKeepAlive({
-			client,
-			settings: readSettings(ctx),
-			state,
-			limit: webhookLimitFor(ctx),
-			logger: ctx.logger,
-			now,
-		});
-		lastHealthCheck.set(key, now);
-		if (result.error) {
-			ctx.logger.warn(`Airtable Instant Trigger: keep-alive could not finish (${result.error.message}); it tries again later`);
-		}
-		if (result.failed || result.error) noteFailure(key, now);
-		else retryAfter.delete(key);
-		if (result.state.webhookId !== state.webhookId) forgetState(state.webhookId, key);
-		rememberState(result.state, key, key);
-		writeState(staticData, result.state);
-		if (result.items.length) ctx.emit([result.items.map((json) => ({ json }))]);
+		await withNodeLock(ctx, false, async () => await keepAliveUnderLock(ctx, key, now));
 	} catch (error) {
 		noteFailure(key, now);
 		ctx.logger.warn(
@@ -306,18 +306,57 @@ async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void>
 	}
 }
 
+async function keepAliveUnderLock(ctx: ITriggerFunctions, key: string, now: number): Promise<void> {
+	if (isClosed(key)) return;
+	const staticData = ctx.getWorkflowStaticData('node');
+	const state = currentState(staticData, key);
+	if (!state) return;
+	adoptState(state, key, key);
+	if (!keepAliveDue(state, key, now)) return;
+	const client = await getAirtableClient(ctx);
+	const result = await runKeepAlive({
+		client,
+		settings: readSettings(ctx),
+		state,
+		limit: webhookLimitFor(ctx),
+		logger: ctx.logger,
+		now,
+		closed: () => isClosed(key),
+	});
+	lastHealthCheck.set(key, now);
+	if (result.error) {
+		ctx.logger.warn(`Airtable Instant Trigger: keep-alive could not finish (${result.error.message}); it tries again later`);
+	}
+	if (result.failed || result.error) noteFailure(key, now);
+	else retryAfter.delete(key);
+	if (result.state.webhookId !== state.webhookId) forgetState(state.webhookId, key);
+	rememberState(result.state, key, key);
+	writeState(staticData, result.state);
+	// Emitting saves the static data just written: a new webhook's id, secret and cursor are
+	// stored with (never after) the first execution that carries anything from it.
+	if (result.items.length) ctx.emit([result.items.map((json) => ({ json }))]);
+}
+
 /**
  * Starts the keep-alive for an activated node: a health check on the first tick (the webhook
  * may have been disabled or broken while the workflow was inactive or n8n was down), then on
  * the schedule above.
  */
-export function startKeepAlive(ctx: ITriggerFunctions): void {
+export function startKeepAlive(ctx: ITriggerFunctions): () => Promise<void> {
 	const key = nodeKey(ctx);
+	markOpen(key);
 	lastHealthCheck.delete(key);
 	retryAfter.delete(key);
 	ctx.helpers.registerCron({ expression: keepAliveCron(ctx.getNode().id) }, () => {
 		void keepAliveTick(ctx);
 	});
+	// The first pass at once: after a crash, changes whose ping was acknowledged but never
+	// drained arrive now rather than at the next tick (or the next change).
+	void keepAliveTick(ctx);
+	return async () => {
+		markClosed(key);
+		await settleKeepAlive();
+	};
 }
 
 /** For tests: forget when health checks ran. */

@@ -7,7 +7,8 @@ import type { WebhooksHandle } from '../client/webhooks';
 import { credentialTypeOf, getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
 import { PKCE_CREDENTIAL_TYPE } from '../shared/properties';
-import { newestCursor, rememberCursor } from './drain';
+import { triggerCoordination } from '../shared/triggerCoordination';
+import { rememberCursor } from './drain';
 import {
 	readSettings,
 	resolveSettings,
@@ -18,14 +19,16 @@ import {
 import {
 	clearState,
 	currentState,
-	duringLifecycle,
 	forgetState,
 	markBacklog,
+	markClosed,
+	markOpen,
 	nodeKey,
 	readState,
 	rememberState,
 	type RetiredWebhook,
 	type WebhookState,
+	withNodeLock,
 	writeState,
 } from './state';
 
@@ -96,11 +99,13 @@ export interface RegisterRequest {
 const FIRST_PAYLOAD = 1;
 
 /**
- * Creates the webhook and returns its state, starting at "now" (FIRST_PAYLOAD).
- * On the way it removes what would otherwise pile up against the per-base cap: the webhook
- * being replaced (unless it expired with payloads still undelivered — then it is retired, so
- * keep-alive can drain it first) and strays of this very node (same notification URL) left by
- * an earlier run that could not save its state.
+ * Creates the webhook and returns its state, starting at "now" (FIRST_PAYLOAD). On the way it
+ * clears what would otherwise pile up against the per-base cap — the webhook being replaced,
+ * and strays of this very node (same notification URL) left by a run that could not save its
+ * state — but never deletes one that still holds undelivered payloads: those are retired, and
+ * the keep-alive drains them (emitting their changes) before deleting them. A stray's
+ * delivered cursor is what this process or Redis knows, else its first payload: its changes
+ * may come twice then (same eventId), never not at all. The caller holds the node's lock.
  */
 export async function registerWebhook(request: RegisterRequest): Promise<WebhookState> {
 	const { client, baseId, specification, notificationUrl, previous, limit } = request;
@@ -113,19 +118,16 @@ export async function registerWebhook(request: RegisterRequest): Promise<Webhook
 	}
 	const removed = new Set<string>();
 	for (const hook of existing) {
-		const isRetired = retired.some((entry) => entry.webhookId === hook.id);
-		if (previous && hook.id === previous.webhookId && previous.baseId === baseId) {
-			const cursor = newestCursor(hook.id, previous.cursor);
-			if (!hook.isHookEnabled && hook.cursorForNextPayload > cursor) {
-				if (!isRetired) retired.push({ webhookId: hook.id, cursor });
-				continue;
-			}
-			await deleteQuietly(hooks, hook.id);
-			removed.add(hook.id);
-		} else if (hook.notificationUrl === notificationUrl && !isRetired) {
-			await deleteQuietly(hooks, hook.id);
-			removed.add(hook.id);
+		if (retired.some((entry) => entry.webhookId === hook.id)) continue;
+		const isPrevious = previous?.webhookId === hook.id && previous.baseId === baseId;
+		if (!isPrevious && hook.notificationUrl !== notificationUrl) continue;
+		const cursor = await triggerCoordination().deliveredCursor(hook.id, isPrevious ? previous.cursor : FIRST_PAYLOAD);
+		if (hook.cursorForNextPayload > cursor) {
+			retired.push({ webhookId: hook.id, cursor });
+			continue;
 		}
+		await deleteQuietly(hooks, hook.id);
+		removed.add(hook.id);
 	}
 	const remaining = existing.filter((hook) => !removed.has(hook.id));
 	// Whether expired webhooks count against the cap is not documented: only live ones are
@@ -138,7 +140,7 @@ export async function registerWebhook(request: RegisterRequest): Promise<Webhook
 		throw looksLikeLimitError(error) ? new WebhookLimitError(baseId, limit, remaining) : error;
 	});
 	const now = request.now ?? Date.now();
-	rememberCursor(created.id, FIRST_PAYLOAD);
+	await rememberCursor(created.id, FIRST_PAYLOAD);
 	return {
 		webhookId: created.id,
 		baseId,
@@ -184,7 +186,8 @@ function wrap(ctx: IHookFunctions, error: unknown): Error {
  */
 export async function checkWebhookExists(ctx: IHookFunctions): Promise<boolean> {
 	const key = productionKey(ctx);
-	return await duringLifecycle(key, async () => await checkStoredWebhook(ctx, key));
+	if (key) markOpen(key);
+	return await withNodeLock(ctx, !key, async () => await checkStoredWebhook(ctx, key));
 }
 
 async function checkStoredWebhook(ctx: IHookFunctions, key: string | undefined): Promise<boolean> {
@@ -215,7 +218,8 @@ async function checkStoredWebhook(ctx: IHookFunctions, key: string | undefined):
 
 export async function createWebhook(ctx: IHookFunctions): Promise<boolean> {
 	const key = productionKey(ctx);
-	return await duringLifecycle(key, async () => await createAndStore(ctx, key));
+	if (key) markOpen(key);
+	return await withNodeLock(ctx, !key, async () => await createAndStore(ctx, key));
 }
 
 async function createAndStore(ctx: IHookFunctions, key: string | undefined): Promise<boolean> {
@@ -246,8 +250,14 @@ async function createAndStore(ctx: IHookFunctions, key: string | undefined): Pro
  * process whose state is not saved yet.
  */
 export async function deleteWebhook(ctx: IHookFunctions): Promise<boolean> {
+	const key = productionKey(ctx);
+	// Said before waiting for the lock: a keep-alive pass holding it must not create anything now.
+	if (key) markClosed(key);
+	return await withNodeLock(ctx, !key, async () => await deleteUnderLock(ctx, key ?? nodeKey(ctx)));
+}
+
+async function deleteUnderLock(ctx: IHookFunctions, key: string): Promise<boolean> {
 	const staticData = ctx.getWorkflowStaticData('node');
-	const key = nodeKey(ctx);
 	const stored = readState(staticData);
 	const live = currentState(staticData, key);
 	const targets = stored ? [stored] : [];

@@ -18,6 +18,8 @@ export type MappingSettings = Pick<
 
 export interface MappingContext {
 	baseId: string;
+	/** The webhook the payload came from (names raw payloads in their eventId). */
+	webhookId?: string;
 	/** Field names and types; without it fields stay keyed by id and values are converted by shape. */
 	schema?: BaseSchema;
 	settings: MappingSettings;
@@ -193,7 +195,12 @@ export function payloadToItems(numbered: NumberedPayload, context: MappingContex
 	const error = payload.error === true ? { code: String(payload.code ?? 'UNKNOWN'), cursor: numbered.number } : undefined;
 
 	if (context.settings.output === 'payloads') {
-		const item: IDataObject = { baseId: context.baseId, ...meta, payload: payload as unknown as IDataObject };
+		const item: IDataObject = {
+			eventId: [context.baseId, context.webhookId ?? '', `payload${numbered.number}`].join(':'),
+			baseId: context.baseId,
+			...meta,
+			payload: payload as unknown as IDataObject,
+		};
 		return error ? { items: [item], error } : { items: [item] };
 	}
 
@@ -209,7 +216,18 @@ export function payloadToItems(numbered: NumberedPayload, context: MappingContex
 		if (context.settings.includeSchemaChanges) items.push(...schemaItems(mapper, tableChanges, head, meta));
 	}
 	if (context.settings.includeSchemaChanges) items.push(...baseSchemaItems(payload, context.baseId, meta));
-	return error ? { items, error } : { items };
+	const identified = items.map((item) => ({ eventId: eventIdOf(item, payload.baseTransactionNumber), ...item }));
+	return error ? { items: identified, error } : { items: identified };
+}
+
+/**
+ * The same change always gets the same id, whichever webhook, ping, process or retry
+ * delivered it: base, Airtable's base-wide transaction number, table, the record (or field)
+ * and what happened to it. One transaction changes a record at most once.
+ */
+function eventIdOf(item: IDataObject, transaction: number): string {
+	const subject = item.recordId ?? item.fieldId ?? '';
+	return [item.baseId, `txn${transaction}`, item.tableId ?? '', subject, item.event].map(String).join(':');
 }
 
 /** Whether mapping these payloads needs a fresher schema than the one at hand (new or renamed fields or tables). */

@@ -8,6 +8,8 @@ import type {
 import type { AirtableClient } from '../client/AirtableClient';
 import { verifyWebhookMac } from '../client/webhooks';
 import { getAirtableClient } from '../shared/executor';
+import { triggerCoordination } from '../shared/triggerCoordination';
+import { coalesce } from './coalesce';
 import { drainWebhook, type DrainResult } from './drain';
 import { describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
 import { readSettings, type TriggerSettings } from './specification';
@@ -16,11 +18,13 @@ import {
 	clearBacklog,
 	currentState,
 	forgetState,
+	isClosed,
 	markBacklog,
 	nodeKey,
 	rememberState,
 	stateForPing,
 	type WebhookState,
+	withNodeLock,
 	writeState,
 } from './state';
 import { parkTestItems } from './testMode';
@@ -56,7 +60,11 @@ function headerValue(ctx: IWebhookFunctions): string | undefined {
 	return typeof single === 'string' && single.trim() ? single : undefined;
 }
 
-/** The webhook stopped with an error payload: replace it (production) and say so in an item. */
+/**
+ * The webhook stopped with an error payload: replace it (production) and say so in an item.
+ * Runs under the node's lock; when the keep-alive (or another ping) already replaced it, or
+ * the workflow is being deactivated, nothing is created.
+ */
 async function handleBrokenWebhook(
 	ctx: IWebhookFunctions,
 	client: AirtableClient,
@@ -64,7 +72,7 @@ async function handleBrokenWebhook(
 	state: WebhookState,
 	code: string,
 	key: string | undefined,
-): Promise<IDataObject> {
+): Promise<IDataObject | undefined> {
 	const reason = describeErrorCode(code);
 	if (!key) {
 		return {
@@ -79,10 +87,12 @@ async function handleBrokenWebhook(
 		};
 	}
 	const staticData = ctx.getWorkflowStaticData('node');
+	const current = currentState(staticData, key);
+	if (isClosed(key) || current?.webhookId !== state.webhookId) return undefined;
 	const { state: next, notice } = await recreateWebhook({
 		client,
 		settings,
-		previous: state,
+		previous: current,
 		reason,
 		limit: webhookLimitFor(ctx),
 		logger: ctx.logger,
@@ -95,19 +105,49 @@ async function handleBrokenWebhook(
 	return notice;
 }
 
-/** Keeps the cursor in this execution's static data (saved by n8n after the execution). */
+/** Keeps the cursor in this execution's static data (saved by n8n once webhook() returns). */
 function storeCursor(ctx: IWebhookFunctions, key: string | undefined, webhookId: string, result: DrainResult): void {
 	const staticData = ctx.getWorkflowStaticData('node');
 	const current = currentState(staticData, key);
 	if (current?.webhookId === webhookId) writeState(staticData, { ...current, cursor: result.cursor });
 }
 
+/** One drain for a ping, under the node's lifecycle lock. */
+async function drainForPing(
+	ctx: IWebhookFunctions,
+	state: WebhookState,
+	key: string | undefined,
+): Promise<IDataObject[]> {
+	return await withNodeLock(ctx, !key, async () => {
+		const settings = readSettings(ctx);
+		const client = await getAirtableClient(ctx);
+		const result = await drainWebhook({
+			client,
+			baseId: state.baseId,
+			webhookId: state.webhookId,
+			storedCursor: state.cursor,
+			settings,
+			logger: ctx.logger,
+		});
+		storeCursor(ctx, key, state.webhookId, result);
+		if (result.capped) markBacklog(state.webhookId);
+		else clearBacklog(state.webhookId);
+		const items = [...result.items];
+		if (result.error) {
+			const notice = await handleBrokenWebhook(ctx, client, settings, state, result.error.code, key);
+			if (notice) items.push(notice);
+		}
+		return items;
+	});
+}
+
 /**
  * One notification ping: verify its MAC over the raw body (401 without a signature, 403 with
- * a wrong one, no execution either way), answer 200 at once, then drain the payloads from the
- * cursor under the webhook's lock and start one execution with every new change — or none
- * when nothing new arrived. Draining is capped (MAX_PAYLOADS_PER_DRAIN); what is left is
- * fetched by the next ping or the keep-alive timer within a minute.
+ * a wrong one, no execution either way), answer 200 at once, then drain. A replay of a ping
+ * already handled (here, or by another process when Redis is shared) costs nothing; pings
+ * arriving during a drain share at most one more (coalesce.ts). One execution carries every
+ * new change — none when nothing new arrived. Draining is capped (MAX_PAYLOADS_PER_DRAIN);
+ * what is left is fetched by the next ping or the keep-alive within a minute.
  */
 export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const owner = nodeKey(ctx);
@@ -124,27 +164,20 @@ export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookRespon
 	adoptState(state, owner, key);
 	acknowledge(ctx);
 
-	const settings = readSettings(ctx);
-	const items: IDataObject[] = [];
+	const coordination = triggerCoordination();
+	coordination.logger = ctx.logger;
+	if (!(await coordination.claimPing(state.webhookId, header))) return { noWebhookResponse: true };
+	let items: IDataObject[] = [];
 	try {
-		const client = await getAirtableClient(ctx);
-		const result = await drainWebhook({
-			client,
-			baseId: state.baseId,
-			webhookId: state.webhookId,
-			storedCursor: state.cursor,
-			settings,
-			logger: ctx.logger,
-		});
-		storeCursor(ctx, key, state.webhookId, result);
-		if (result.capped) markBacklog(state.webhookId);
-		else clearBacklog(state.webhookId);
-		items.push(...result.items);
-		if (result.error) items.push(await handleBrokenWebhook(ctx, client, settings, state, result.error.code, key));
+		const run = coalesce(`${state.webhookId}${key ? '' : ':test'}`, async () => await drainForPing(ctx, state, key));
+		const drained = await run.result;
+		await coordination.pingHandled(state.webhookId, header);
+		if (run.leader) items = drained;
 	} catch (error) {
+		coordination.releasePing(state.webhookId, header);
 		markBacklog(state.webhookId);
 		ctx.logger.error(
-			`Airtable Instant Trigger: could not fetch the payloads of webhook ${state.webhookId} (${(error as Error).message}); the next ping or the keep-alive timer tries again from the same cursor`,
+			`Airtable Instant Trigger: could not fetch the payloads of webhook ${state.webhookId} (${(error as Error).message}); the next ping or the keep-alive tries again from the same cursor`,
 		);
 	}
 	if (!items.length) return { noWebhookResponse: true };

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetAllCursors, forgetCursor, newestCursor } from './drain';
+import { resetTriggerCoordination, triggerCoordination } from '../shared/triggerCoordination';
+import { forgetCursor, newestCursor } from './drain';
 
 /** A webhook replaced while it still held undelivered payloads; keep-alive drains, then deletes it. */
 export interface RetiredWebhook {
@@ -120,7 +121,7 @@ export function forgetState(webhookId: string, key?: string): void {
 	statesById.delete(webhookId);
 	ownerById.delete(webhookId);
 	backlog.delete(webhookId);
-	forgetCursor(webhookId);
+	void forgetCursor(webhookId);
 	if (key && currentByNode.get(key) === webhookId) currentByNode.delete(key);
 }
 
@@ -155,25 +156,32 @@ export function stateForPing(staticData: IDataObject, webhookId: string, owner: 
 	return stored?.webhookId === webhookId ? withNewestCursor(stored) : undefined;
 }
 
-const lifecycleRunning = new Set<string>();
-
 /**
- * Marks a production node's checkExists/create as running. n8n runs trigger() next to them on
- * activation, in no set order; the keep-alive timer waits while they run instead of judging a
- * webhook that is being replaced.
+ * The node's lifecycle lock: create, replace, delete and every drain of a node's webhooks run
+ * one at a time — in this process, and across processes when Redis is configured — so a ping
+ * and the keep-alive never both replace a webhook, and never drain side by side. Test mode
+ * ("listen for test event") has its own webhook and its own lock.
  */
-export async function duringLifecycle<T>(key: string | undefined, work: () => Promise<T>): Promise<T> {
-	if (!key) return await work();
-	lifecycleRunning.add(key);
-	try {
-		return await work();
-	} finally {
-		lifecycleRunning.delete(key);
-	}
+export async function withNodeLock<T>(ctx: NodeIdentity, manual: boolean, work: () => Promise<T>): Promise<T> {
+	return await triggerCoordination().withLock(`node:${nodeKey(ctx)}${manual ? ':test' : ''}`, work);
 }
 
-export function lifecycleBusy(key: string): boolean {
-	return lifecycleRunning.has(key);
+/**
+ * Production nodes being deactivated. Deactivation wins over a keep-alive pass already
+ * running: the pass may finish draining (and emit what it drained) but creates nothing.
+ */
+const closedNodes = new Set<string>();
+
+export function markClosed(key: string): void {
+	closedNodes.add(key);
+}
+
+export function markOpen(key: string): void {
+	closedNodes.delete(key);
+}
+
+export function isClosed(key: string): boolean {
+	return closedNodes.has(key);
 }
 
 /** A drain stopped at its cap or failed: the keep-alive timer continues it. */
@@ -208,6 +216,6 @@ export function forgetAllWebhooks(): void {
 	ownerById.clear();
 	currentByNode.clear();
 	backlog.clear();
-	lifecycleRunning.clear();
-	forgetAllCursors();
+	closedNodes.clear();
+	resetTriggerCoordination();
 }

@@ -1,37 +1,23 @@
-import {
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
-	NodeConnectionTypes,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { listSearch, resourceMapping } from '../shared/methods';
-import {
-	authenticationProperty,
-	baseLocator,
-	credentialsDescription,
-	tableLocator,
-	viewLocator,
-} from '../shared/properties';
+import { actionNodeBase } from '../shared/nodeDescription';
+import { authenticationProperty, baseLocator, tableLocator, viewLocator } from '../shared/properties';
 import { filterProperties, optionsProperty, readProperties, sortProperty } from './description';
 import { executeList } from './execute';
 import { loadOptions } from './methods';
 
 export class AirtableList implements INodeType {
 	description: INodeTypeDescription = {
+		...actionNodeBase,
 		displayName: 'Airtable List',
 		name: 'airtableList',
 		icon: { light: 'file:airtableList.svg', dark: 'file:airtableList.dark.svg' },
 		group: ['input'],
-		version: 1,
 		subtitle: '={{ $parameter["incremental"] ? "Changed since last run" : "List records" }}',
 		description: 'Read Airtable records with safe filters, sorting, paging and changed-since-last-run',
 		defaults: { name: 'Airtable List' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: credentialsDescription,
 		properties: [
 			authenticationProperty,
 			baseLocator,

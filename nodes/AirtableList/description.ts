@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { useFieldIdsOption } from '../shared/properties';
+import { optionsCollection, useFieldIdsOption } from '../shared/properties';
 
 const fieldsDependOn = ['base.value', 'table.value'];
 const conditionsOnly = { show: { filterMode: ['conditions'] } };
@@ -225,78 +225,71 @@ export const sortProperty: INodeProperties = {
 	],
 };
 
-export const optionsProperty: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [
-		{
-			displayName: 'Cell Format',
-			name: 'cellFormat',
-			type: 'options',
-			options: [
-				{ name: 'JSON', value: 'json', description: 'Values as Airtable stores them (numbers, arrays, objects)' },
-				{ name: 'String', value: 'string', description: 'Values as text, the way Airtable shows them' },
-			],
-			default: 'json',
-		},
-		{
-			displayName: 'Fields to Return Names or IDs',
-			name: 'fields',
-			type: 'multiOptions',
-			typeOptions: { loadOptionsMethod: 'getFields', loadOptionsDependsOn: fieldsDependOn },
-			default: [],
-			description:
-				'Only these fields (all when empty). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		},
-		{
-			displayName: 'Flatten Fields',
-			name: 'flatten',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to put the fields at the top level of each record, next to the record ID and created time, instead of under "fields"',
-		},
-		{
-			displayName: 'Overlap (Seconds)',
-			name: 'overlapSeconds',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 60,
-			displayOptions: { show: { '/incremental': [true] } },
-			description:
-				'For changed-since-last-run: how far before the last run to look again, for clock differences and edits made while it was reading. Repeats are filtered out.',
-		},
-		{
-			displayName: 'Page Size',
-			name: 'pageSize',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 100 },
-			default: 100,
-			description: 'Records per request (and per item in page output), at most 100',
-		},
-		{
-			displayName: 'Time Zone',
-			name: 'timeZone',
-			type: 'string',
-			default: '',
-			placeholder: 'Europe/Berlin',
-			description: 'Time zone for dates in String cell format (required there); empty uses the workflow time zone',
-			displayOptions: { show: { cellFormat: ['string'] } },
-		},
-		{
-			...useFieldIdsOption,
-		},
-		{
-			displayName: 'User Locale',
-			name: 'userLocale',
-			type: 'string',
-			default: '',
-			placeholder: 'en-gb',
-			description: 'Locale for numbers and dates in String cell format (required there), e.g. en-us or de',
-			displayOptions: { show: { cellFormat: ['string'] } },
-		},
-	],
-};
+export const optionsProperty: INodeProperties = optionsCollection([
+	{
+		displayName: 'Cell Format',
+		name: 'cellFormat',
+		type: 'options',
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Values as Airtable stores them (numbers, arrays, objects)' },
+			{ name: 'String', value: 'string', description: 'Values as text, the way Airtable shows them' },
+		],
+		default: 'json',
+	},
+	{
+		displayName: 'Fields to Return Names or IDs',
+		name: 'fields',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getFields', loadOptionsDependsOn: fieldsDependOn },
+		default: [],
+		description:
+			'Only these fields (all when empty). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Flatten Fields',
+		name: 'flatten',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to put the fields at the top level of each record, next to the record ID and created time, instead of under "fields"',
+	},
+	{
+		displayName: 'Overlap (Seconds)',
+		name: 'overlapSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 60,
+		displayOptions: { show: { '/incremental': [true] } },
+		description:
+			'For changed-since-last-run: how far before the last run to look again, for clock differences and edits made while it was reading. Repeats are filtered out.',
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 100 },
+		default: 100,
+		description: 'Records per request (and per item in page output), at most 100',
+	},
+	{
+		displayName: 'Time Zone',
+		name: 'timeZone',
+		type: 'string',
+		default: '',
+		placeholder: 'Europe/Berlin',
+		description: 'Time zone for dates in String cell format (required there); empty uses the workflow time zone',
+		displayOptions: { show: { cellFormat: ['string'] } },
+	},
+	{
+		...useFieldIdsOption,
+	},
+	{
+		displayName: 'User Locale',
+		name: 'userLocale',
+		type: 'string',
+		default: '',
+		placeholder: 'en-gb',
+		description: 'Locale for numbers and dates in String cell format (required there), e.g. en-us or de',
+		displayOptions: { show: { cellFormat: ['string'] } },
+	},
+]);

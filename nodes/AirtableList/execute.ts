@@ -5,7 +5,8 @@ import type { AirtableClient } from '../client/AirtableClient';
 import { and } from '../client/formula';
 import type { AirtableRecord, ListOptions, SortSpec } from '../client/types';
 import { getAirtableClient } from '../shared/executor';
-import { errorItem, outputItem, toNodeError } from '../shared/items';
+import { failedItemOrThrow, outputItem } from '../shared/items';
+import { locatorValueOf, optionsOf, targetOf } from '../shared/parameters';
 import { type FilterParameters, userFilterFormula } from './filter';
 import { ChangeTracker, type IncrementalSettings, readState, writeState } from './incremental';
 
@@ -79,10 +80,9 @@ async function readForItem(
 	index: number,
 	incremental: boolean,
 ): Promise<INodeExecutionData[]> {
-	const baseId = ctx.getNodeParameter('base', index, '', { extractValue: true }) as string;
-	const tableId = ctx.getNodeParameter('table', index, '', { extractValue: true }) as string;
-	const view = String(ctx.getNodeParameter('view', index, '', { extractValue: true }) ?? '').trim();
-	const options = ctx.getNodeParameter('options', index, {}) as ListNodeOptions;
+	const { baseId, table: tableId } = targetOf(ctx, index);
+	const view = locatorValueOf(ctx, 'view', index);
+	const options = optionsOf(ctx, index) as ListNodeOptions;
 	const output = ctx.getNodeParameter('output', index, 'record') as OutputMode;
 	const workflowTimeZone = ctx.getTimezone();
 	const useFieldIds = options.useFieldIds === true;
@@ -145,10 +145,14 @@ async function readForItem(
 	return items;
 }
 
+/**
+ * Every item reads with its own Base, Table, View, filter and options (each item's read is
+ * its own listing, so there is nothing to batch across items); in changed-since mode the node
+ * keeps one watermark and reads once, with the first item's settings.
+ */
 export async function executeList(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const incremental = this.getNodeParameter('incremental', 0, false) as boolean;
-	// One watermark per node: in changed-since mode the node reads once, with the first item's settings.
 	const indexes = incremental ? [0] : items.map((_, index) => index);
 	const client = await getAirtableClient(this);
 	const output: INodeExecutionData[] = [];
@@ -156,8 +160,7 @@ export async function executeList(this: IExecuteFunctions): Promise<INodeExecuti
 		try {
 			output.push(...(await readForItem(this, client, index, incremental)));
 		} catch (error) {
-			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, index);
-			output.push(errorItem(error, index));
+			output.push(failedItemOrThrow(this, error, index));
 		}
 	}
 	return [output];

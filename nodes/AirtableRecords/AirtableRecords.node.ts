@@ -1,14 +1,9 @@
-import {
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { toNodeError } from '../shared/items';
 import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
-import { actionNodeDescription } from '../shared/nodeDescription';
-import { baseLocator, tableLocator } from '../shared/properties';
+import { actionNodeBase } from '../shared/nodeDescription';
+import { authenticationProperty, baseLocator, tableLocator } from '../shared/properties';
 import { recordsAttachmentsProperty } from './actions/attachments';
 import { recordsOperationProperty } from './actions/operation';
 import { recordsOptionsProperty } from './actions/options';
@@ -16,14 +11,18 @@ import { recordIdProperty } from './actions/recordId';
 import { operationProperties, route } from './actions/router';
 
 export class AirtableRecords implements INodeType {
-	description: INodeTypeDescription = actionNodeDescription({
+	description: INodeTypeDescription = {
+		...actionNodeBase,
 		displayName: 'Airtable Records',
 		name: 'airtableRecords',
 		icon: { light: 'file:airtableRecords.svg', dark: 'file:airtableRecords.dark.svg' },
 		group: ['transform'],
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Create, get, update, replace and delete Airtable records, batched across input items',
+		defaults: { name: 'Airtable Records' },
+		usableAsTool: true,
 		properties: [
+			authenticationProperty,
 			baseLocator,
 			tableLocator,
 			recordsOperationProperty,
@@ -32,7 +31,7 @@ export class AirtableRecords implements INodeType {
 			recordsAttachmentsProperty,
 			recordsOptionsProperty,
 		],
-	});
+	};
 
 	methods = { listSearch, loadOptions, resourceMapping };
 

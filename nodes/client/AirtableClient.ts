@@ -1,7 +1,9 @@
 import { AirtableInputError } from './errors';
 import { createFetchExecutor } from './http';
+import { metricsText } from './metrics';
 import { TableHandle } from './records';
 import { RequestRunner } from './request';
+import { REPLAY_FAST_LIMITS, simulatedExecutor } from './simulation';
 import { BaseSchema, cachedSchema } from './schema';
 import { resolveSharedLimits, sharedLimitStore } from './sharedLimits';
 import { hashIdentity, resolveLimits, Throttle } from './throttle';
@@ -63,21 +65,31 @@ export class AirtableClient {
 	private readonly schemaTtlMs: number;
 
 	constructor(options: AirtableClientOptions) {
-		const { token, executor } = options ?? {};
-		if (!executor && !token) {
+		const { token, executor, simulation } = options ?? {};
+		const replaying = simulation?.mode === 'replay';
+		if (!executor && !token && !replaying) {
 			throw new AirtableInputError('AirtableClient needs a token (or an executor that authenticates)');
 		}
-		const limits = resolveLimits(options.limits);
-		const transport: HttpExecutor =
+		const limits = resolveLimits(replaying && simulation.speed !== 'recorded' ? { ...options.limits, ...REPLAY_FAST_LIMITS } : options.limits);
+		const network: HttpExecutor | undefined =
 			executor ??
-			createFetchExecutor({ token: token as string, baseUrl: options.baseUrl, timeoutMs: limits.requestTimeoutMs });
+			(token ? createFetchExecutor({ token, baseUrl: options.baseUrl, timeoutMs: limits.requestTimeoutMs }) : undefined);
+		const transport = simulation
+			? simulatedExecutor(network, simulation, { secrets: [token, options.identity] })
+			: (network as HttpExecutor);
 		this.identityHash = hashIdentity(options.identity ?? token ?? ANONYMOUS_IDENTITY);
 		this.schemaTtlMs = options.schemaTtlMs ?? DEFAULT_SCHEMA_TTL_MS;
 		const secrets = [token, options.identity].filter((value): value is string => !!value && value.length >= 8);
 		const redact = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join('[redacted]'), text);
 		const shared = resolveSharedLimits(options.sharedLimits);
 		const store = shared ? sharedLimitStore(shared, options.logger) : undefined;
-		this.runner = new RequestRunner(transport, new Throttle(this.identityHash, limits, store), limits, redact);
+		this.runner = new RequestRunner(
+			transport,
+			new Throttle(this.identityHash, limits, store),
+			limits,
+			redact,
+			options.logger,
+		);
 	}
 
 	base(baseId: string): BaseHandle {
@@ -121,6 +133,14 @@ export class AirtableClient {
 	/** Counters of this client instance (a snapshot). */
 	stats(): ClientStats {
 		return { ...this.runner.stats };
+	}
+
+	/**
+	 * Prometheus text of the process's Airtable metrics: like the limiters, they are shared by
+	 * every client in the process.
+	 */
+	metrics(): string {
+		return metricsText();
 	}
 
 	/** Limiters hold circular internals; logging a client shows what matters. */

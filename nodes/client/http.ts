@@ -95,7 +95,8 @@ export function classifyThrown(
 
 /** A refresh that failed or a missing/disconnected credential asks the user to fix the credential. */
 function localFailureKind(error: unknown): RequestNotSentError['kind'] {
-	const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+	const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+	const text = `${String(name)} ${String(message)}`;
 	return /credential|oauth|access token|refresh|reconnect/i.test(text) ? 'credential-invalid' : 'configuration-invalid';
 }
 
@@ -194,7 +195,9 @@ function toTransportError(
 	if (timedOut) {
 		return new TransportError('ETIMEDOUT', true, `No response from Airtable within ${timeoutMs} ms`);
 	}
-	const detail = error instanceof Error ? error.message : String(error);
+	// Errors of another realm (test sandboxes, workers) fail `instanceof Error`; read the message itself.
+	const message = (error as { message?: unknown } | null)?.message;
+	const detail = typeof message === 'string' ? message : String(error);
 	// The token lives only in the Authorization header, but scrub it in case a proxy or
 	// library ever echoes request details into an error text.
 	const safeDetail = token ? detail.split(token).join('[token]') : detail;

@@ -243,23 +243,18 @@ export class TableHandle {
 			afterLostAnswer: boolean,
 		): Promise<DeletedRecord[]> => {
 			const query = chunk.items.map((id) => `records[]=${encodeURIComponent(id)}`).join('&');
-			try {
-				const response = (await this.send(
-					'DELETE',
-					`${this.path}?${query}`,
-					undefined,
-					'delete',
-					'repeatable',
-					chunk,
-					isCancelled,
-				)) as { records?: DeletedRecord[] } | undefined;
-				return chunk.items.map((id, position) => response?.records?.[position] ?? { id, deleted: true });
-			} catch (error) {
-				if (!isRecordGone(error) || !(afterLostAnswer || error.afterLostAnswer)) throw error;
-				if (chunk.items.length === 1) return [{ id: chunk.items[0], deleted: true, alreadyGone: true }];
-				const singles = chunk.items.map((id, position) => ({ items: [id], indexes: [chunk.indexes[position]] }));
-				return (await Promise.all(singles.map(async (single) => deleteChunk(single, isCancelled, true)))).flat();
+			const outcome = await this.send('DELETE', `${this.path}?${query}`, undefined, 'delete', 'repeatable', chunk, isCancelled).then(
+				(response) => ({ response: response as { records?: DeletedRecord[] } | undefined }),
+				(error: unknown) => ({ error }),
+			);
+			if ('response' in outcome) {
+				return chunk.items.map((id, position) => outcome.response?.records?.[position] ?? { id, deleted: true });
 			}
+			const { error } = outcome;
+			if (!isRecordGone(error) || !(afterLostAnswer || error.afterLostAnswer)) throw error;
+			if (chunk.items.length === 1) return [{ id: chunk.items[0], deleted: true, alreadyGone: true }];
+			const singles = chunk.items.map((id, position) => ({ items: [id], indexes: [chunk.indexes[position]] }));
+			return (await Promise.all(singles.map(async (single) => deleteChunk(single, isCancelled, true)))).flat();
 		};
 		return async (chunk: Chunk<string>, isCancelled: () => boolean) => deleteChunk(chunk, isCancelled, false);
 	}

@@ -6,12 +6,13 @@ import {
 	parseErrorBody,
 	type AirtableErrorDetails,
 } from './errors';
+import { CallTracker, retryReason } from './callObserver';
 import type { ApiHost } from './contentHost';
 import { downloadFile } from './fileDownload';
 import { isRequestNotSentError, isTransportError } from './http';
 import { answerMayBeLost, decideRetry, type Failure, type RequestSafety } from './retry';
 import { sleep, type Throttle } from './throttle';
-import type { ClientLimits, ClientStats, FileRequest, HttpExecutor, HttpMethod } from './types';
+import type { ClientLimits, ClientLogger, ClientStats, FileRequest, HttpExecutor, HttpMethod } from './types';
 
 /** One logical API call; the runner may send it several times. */
 export interface ApiCall {
@@ -59,9 +60,23 @@ export class RequestRunner {
 		private readonly limits: ClientLimits,
 		/** Removes the token from any text that could end up in an error. */
 		private readonly redact: (text: string) => string,
+		/** Receives one structured event per call (debug) and per 429 hold (info). */
+		private readonly logger?: ClientLogger,
+		private readonly now: () => number = Date.now,
 	) {}
 
+	/** Sends the call; every attempt, wait and retry is counted into the process's metrics. */
 	async call<T>(call: ApiCall): Promise<T> {
+		const tracker = new CallTracker(call, this.now, this.logger);
+		const outcome = this.send<T>(call, tracker);
+		outcome.then(
+			() => tracker.succeeded(),
+			(error: unknown) => tracker.failed(error, error instanceof CallCancelled),
+		);
+		return await outcome;
+	}
+
+	private async send<T>(call: ApiCall, tracker: CallTracker): Promise<T> {
 		const counters = { rateLimited: 0, backoffs: 0 };
 		let attempts = 0;
 		let afterLostAnswer = false;
@@ -73,6 +88,7 @@ export class RequestRunner {
 		for (;;) {
 			const passage = await this.throttle.pass(call.baseId);
 			this.stats.throttledMs += passage.waitedMs;
+			tracker.waited(passage.waitedMs);
 			if (call.isCancelled?.()) {
 				passage.cancel();
 				throw new CallCancelled();
@@ -82,6 +98,7 @@ export class RequestRunner {
 			if (attempts > 0) this.stats.retries++;
 			attempts++;
 
+			const sentAt = this.now();
 			const request = call.file
 				? downloadFile(this.executor, { timeoutMs: this.limits.requestTimeoutMs, ...call.file })
 				: this.executor.send({
@@ -105,10 +122,12 @@ export class RequestRunner {
 				}
 				// The executor contract: only TransportErrors besides; anything else is not ours to classify.
 				if (!isTransportError(sent.error)) throw sent.error;
+				tracker.attempted({ code: sent.error.code }, this.now() - sentAt);
 				const decision = decideRetry({ transport: sent.error }, call.safety, counters, this.limits);
 				if (decision.action === 'retry') {
 					resending({ transport: sent.error });
 					counters.backoffs++;
+					tracker.retrying('network');
 					await sleep(decision.delayMs);
 					continue;
 				}
@@ -119,6 +138,7 @@ export class RequestRunner {
 					: new AirtableNetworkError(details, reason);
 			}
 			const { response } = sent;
+			tracker.attempted({ status: response.status }, this.now() - sentAt);
 			if (response.status >= 200 && response.status < 300) return response.body as T;
 
 			const body = this.redactBody(response.body);
@@ -126,6 +146,7 @@ export class RequestRunner {
 			if (response.status === 429 && parsed.type !== 'PUBLIC_API_BILLING_LIMIT_EXCEEDED') {
 				this.stats.rateLimited++;
 				this.throttle.holdAfterRateLimit(call.baseId);
+				tracker.rateLimitHold(this.limits.rateLimitHoldMs);
 			}
 			const failure: Failure = {
 				status: response.status,
@@ -135,11 +156,13 @@ export class RequestRunner {
 			const decision = decideRetry(failure, call.safety, counters, this.limits);
 			if (decision.action === 'retry-after-hold') {
 				counters.rateLimited++;
+				tracker.retrying('rate_limit');
 				continue;
 			}
 			if (decision.action === 'retry') {
 				resending(failure);
 				counters.backoffs++;
+				tracker.retrying(retryReason(response.status));
 				await sleep(decision.delayMs);
 				continue;
 			}

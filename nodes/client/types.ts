@@ -6,6 +6,8 @@
 
 import type { RedisOptions } from 'ioredis';
 
+import type { SimulationOptions } from './simulation';
+
 /** Cell values as the REST API reads and writes them ("V1" cell format). */
 export type FieldValue = unknown;
 export type Fields = Record<string, FieldValue>;
@@ -124,13 +126,24 @@ export interface AirtableClientOptions {
 	 * `QUEUE_BULL_REDIS_*`); see sharedLimits.ts. Off when nothing is configured.
 	 */
 	sharedLimits?: SharedLimitsOptions | false;
-	/** Where the client reports trouble it works around (e.g. Redis unreachable). Default: process.emitWarning. */
+	/**
+	 * Where the client reports trouble it works around (e.g. Redis unreachable; default:
+	 * process.emitWarning), and, when it has `debug`/`info`, structured events: one
+	 * `airtable.request` per call (debug) and one `airtable.rate_limit_hold` per 429 (info),
+	 * each a JSON-friendly object as the second argument. n8n's logger fits as it is.
+	 */
 	logger?: ClientLogger;
+	/**
+	 * Record every exchange to a cassette, or replay one offline (see simulation.ts and the
+	 * README's "Record and replay"). Off by default.
+	 */
+	simulation?: SimulationOptions;
 }
 
 export interface ClientLogger {
-	warn(message: string): void;
-	info?(message: string): void;
+	warn(message: string, event?: object): void;
+	info?(message: string, event?: object): void;
+	debug?(message: string, event?: object): void;
 }
 
 export interface SharedLimitsOptions {

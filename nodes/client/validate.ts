@@ -199,26 +199,39 @@ function fieldIn(table: TableSchema, key: string): FieldSchema | undefined {
 	);
 }
 
+/**
+ * A value the check refused. `type` is the error type Airtable would have answered with, so
+ * workflows that branch on it behave the same whether the check or Airtable caught the value;
+ * it is set after construction because the message must not say "Airtable said": no request
+ * was made.
+ */
+export class AirtableValueError extends AirtableInputError {
+	constructor(summary: string, type: ValueProblem['type'], details: ErrorContext & { field: string }) {
+		super(summary, details);
+		(this as { type?: string }).type = type;
+	}
+}
+
 /** The first problem of one record, as the error its item gets. */
 export function checkRecordFields(
 	table: TableSchema,
 	fields: Fields,
 	options: ValueCheckOptions,
 	context: ErrorContext,
-): AirtableInputError | undefined {
+): AirtableValueError | undefined {
 	for (const [key, value] of Object.entries(fields)) {
 		const field = fieldIn(table, key);
 		if (!field) {
-			return new AirtableInputError(
+			return new AirtableValueError(
 				`Field "${key}" does not exist in table "${table.name}": check the spelling, or refresh the field list if it was renamed`,
-				{ ...context, type: 'UNKNOWN_FIELD_NAME', field: key },
+				'UNKNOWN_FIELD_NAME',
+				{ ...context, field: key },
 			);
 		}
 		const problem = checkValue(field, value, options);
 		if (problem) {
-			return new AirtableInputError(`Field "${field.name}" (${field.type}) ${problem.text}`, {
+			return new AirtableValueError(`Field "${field.name}" (${field.type}) ${problem.text}`, problem.type, {
 				...context,
-				type: problem.type,
 				field: field.name,
 			});
 		}
@@ -229,7 +242,7 @@ export function checkRecordFields(
 /** Result of the check for one batch: the failed positions, or why nothing could be checked. */
 export interface RecordsCheck {
 	/** Errors by position in the checked list; those records must not be sent. */
-	failures: Map<number, AirtableInputError>;
+	failures: Map<number, AirtableValueError>;
 	/** False when the schema (or the table in it) could not be read: Airtable will judge. */
 	checked: boolean;
 	/** Why the check did not run, for a notice. */
@@ -252,7 +265,7 @@ export function checkRecords(
 	if (!tableSchema) {
 		return { failures: new Map(), checked: false, skippedBecause: `table "${table}" is not in the base's schema` };
 	}
-	const failures = new Map<number, AirtableInputError>();
+	const failures = new Map<number, AirtableValueError>();
 	fieldsList.forEach((fields, index) => {
 		if (!isObject(fields)) return;
 		const error = checkRecordFields(tableSchema, fields, options, { ...context, baseId: schema.baseId, table, itemIndexes: [index] });

@@ -14,6 +14,8 @@ import { rootForHost } from '../client/contentHost';
 import { classifyThrown } from '../client/http';
 import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
 import { downloadWithN8n } from './binary';
+import { exposeMetricsToN8n } from './n8nMetrics';
+import { simulationFromEnv } from './simulationSettings';
 import { AUTHENTICATION_CREDENTIAL, type AuthenticationMethod, TOKEN_CREDENTIAL_TYPE } from './properties';
 
 /** Every n8n context our nodes run in; all of them can sign requests with the node's credential. */
@@ -141,10 +143,12 @@ export async function getAirtableClient(ctx: AirtableContext): Promise<AirtableC
 	const credentialType = credentialTypeOf(ctx);
 	const data = await credentialData(ctx, credentialType);
 	const apiUrl = typeof data.baseUrl === 'string' && data.baseUrl.trim() ? data.baseUrl.trim() : DEFAULT_API_URL;
+	exposeMetricsToN8n(ctx.logger);
 	return new AirtableClient({
 		executor: createN8nExecutor(ctx, credentialType, apiUrl),
 		identity: limiterIdentity(ctx, credentialType, data),
 		// Shared limits (queue mode) come from the environment; their warnings go to n8n's log.
 		logger: ctx.logger,
+		simulation: simulationFromEnv(),
 	});
 }

@@ -48,17 +48,20 @@ export function usesErrorOutput(ctx: IExecuteFunctions): boolean {
 
 /**
  * The item a failed input item becomes when the node continues on fail. With "Continue (using
- * error output)" it carries an item-level `error` (the n8n error naming item, field and cause):
- * n8n-core moves exactly such items to the error branch, merging the input item's JSON under
- * ours, so the user keeps their fields. Our JSON then leads with that full message too, since
- * the error branch loses which item failed. With "Continue (regular output)" it is the
- * error item as before, on the main output.
+ * error output)" n8n-core 2.41 (`handleNodeErrorOutput`) moves an item to the error branch
+ * when it has an item-level `error`, or when its JSON holds only `error`, `message` and
+ * `details`. The second form is used: n8n then merges the input item's JSON under ours, so the
+ * user keeps their fields, whereas an item-level `error` makes n8n replace the whole JSON with
+ * the bare message (`normalizeNodeErrors`). `error` is the full message naming item and
+ * field, `details` what the regular error item carries at its top level.
+ * With "Continue (regular output)" it is the error item on the main output, as before.
  */
 export function failedItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
 	const item = errorItem(error, itemIndex);
 	if (!usesErrorOutput(ctx)) return item;
-	const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
-	return { ...item, json: { ...item.json, error: nodeError.message, itemIndex }, error: nodeError };
+	const details: IDataObject = { itemIndex, ...item.json };
+	delete details.error;
+	return { ...item, json: { error: toNodeError(ctx.getNode(), error, itemIndex).message, details } };
 }
 
 /**

@@ -1,27 +1,16 @@
 import { type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
 
-import { authenticationProperty, credentialsDescription } from './properties';
-
-/** What differs between the package's action nodes; the rest is the same for all of them. */
-export type ActionNodeParts = Pick<
-	INodeTypeDescription,
-	'displayName' | 'name' | 'icon' | 'group' | 'subtitle' | 'description' | 'properties'
-> &
-	Partial<Pick<INodeTypeDescription, 'outputs'>>;
+import { credentialsDescription } from './properties';
 
 /**
- * An action node's description: version 1, one main input and output (unless `outputs` says
- * otherwise), usable as an AI tool, either credential, and the Authentication picker first.
+ * What every action node of the package has in common: version 1, one main input and output
+ * (a node with more outputs sets its own), either credential. Spread into each node's
+ * description literal, next to what is its own (name, icon, properties, and `usableAsTool`,
+ * which n8n's linter wants to see written in the node itself).
  */
-export function actionNodeDescription(parts: ActionNodeParts): INodeTypeDescription {
-	return {
-		...parts,
-		version: 1,
-		defaults: { name: parts.displayName },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: parts.outputs ?? [NodeConnectionTypes.Main],
-		usableAsTool: true,
-		credentials: credentialsDescription,
-		properties: [authenticationProperty, ...parts.properties],
-	};
-}
+export const actionNodeBase = {
+	version: 1,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: credentialsDescription,
+} satisfies Partial<INodeTypeDescription>;

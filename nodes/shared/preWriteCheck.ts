@@ -1,8 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
-import type { AirtableInputError } from '../client/errors';
-import { checkBeforeWrite } from '../client/validate';
+import { checkBeforeWrite, type AirtableValueError } from '../client/validate';
 import type { ItemTarget } from './parameters';
 
 /**
@@ -23,7 +22,7 @@ export class PreWriteCheck {
 		target: ItemTarget,
 		fieldsList: unknown[],
 		options: { typecast: boolean; operation: string },
-	): Promise<Map<number, AirtableInputError>> {
+	): Promise<Map<number, AirtableValueError>> {
 		const result = await checkBeforeWrite(
 			this.client.base(target.baseId),
 			target.table,

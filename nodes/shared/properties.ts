@@ -52,148 +52,117 @@ export const VIEW_ID_PATTERN = `^viw${ID_BODY}$`;
 /** Airtable browser URLs look like https://airtable.com/appXXX/tblYYY/viwZZZ?blocks=hide. */
 const URL_PREFIX = 'https?://(?:www\\.)?airtable\\.com/';
 
-export const baseLocator: INodeProperties = {
-	displayName: 'Base',
+/** What a browser shows when the base, table or view is open (a base opens on a table). */
+const EXAMPLE_URL_PATH = {
+	base: 'app12345678901234/tbl12345678901234',
+	table: 'app12345678901234/tbl12345678901234',
+	view: 'app12345678901234/tbl12345678901234/viw12345678901234',
+};
+
+interface LocatorSpec {
+	/** Parameter name and what the user picks: 'base', 'table', 'view'. */
+	name: 'base' | 'table' | 'view';
+	/** Id prefix: 'app', 'tbl', 'viw'. */
+	prefix: string;
+	/** Browser-URL path segments before this one's id, e.g. the base id before a table id. */
+	urlPathBefore: string;
+	idPattern: string;
+	searchListMethod: string;
+	description: string;
+	required: boolean;
+	/** Where to find the URL, for the error message. */
+	urlHint: string;
+}
+
+/**
+ * A resource locator for an Airtable base, table or view: from the list, by browser URL
+ * (the id is taken from the URL) or by id, with the same checks and messages for each.
+ */
+function airtableLocator(spec: LocatorSpec): INodeProperties {
+	const title = spec.name.charAt(0).toUpperCase() + spec.name.slice(1);
+	const example = `${spec.prefix}12345678901234`;
+	const urlId = `${URL_PREFIX}${spec.urlPathBefore}(${spec.prefix}${ID_BODY})`;
+	return {
+		displayName: title,
+		name: spec.name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		...(spec.required ? { required: true } : {}),
+		description: spec.description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: spec.searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: `https://airtable.com/${EXAMPLE_URL_PATH[spec.name]}`,
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: `${urlId}.*`,
+							errorMessage: `Not an Airtable ${spec.name} URL: ${spec.urlHint}`,
+						},
+					},
+				],
+				extractValue: { type: 'regex', regex: urlId },
+			},
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				placeholder: example,
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: spec.idPattern,
+							errorMessage: `Not a ${spec.name} ID: ${spec.name} IDs start with "${spec.prefix}"`,
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+export const baseLocator = airtableLocator({
 	name: 'base',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
+	prefix: 'app',
+	urlPathBefore: '',
+	idPattern: BASE_ID_PATTERN,
+	searchListMethod: 'searchBases',
 	description: 'The Airtable base to work in',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchBases', searchable: true },
-		},
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'https://airtable.com/app12345678901234/tbl12345678901234',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: `${URL_PREFIX}(app${ID_BODY}).*`,
-						errorMessage: 'Not an Airtable base URL: paste the address of the base from your browser',
-					},
-				},
-			],
-			extractValue: { type: 'regex', regex: `${URL_PREFIX}(app${ID_BODY})` },
-		},
-		{
-			displayName: 'ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'app12345678901234',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: BASE_ID_PATTERN,
-						errorMessage: 'Not a base ID: base IDs start with "app"',
-					},
-				},
-			],
-		},
-	],
-};
-
-export const tableLocator: INodeProperties = {
-	displayName: 'Table',
-	name: 'table',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The table in the chosen base',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchTables', searchable: true },
-		},
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'https://airtable.com/app12345678901234/tbl12345678901234',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: `${URL_PREFIX}app${ID_BODY}/(tbl${ID_BODY}).*`,
-						errorMessage: 'Not an Airtable table URL: open the table in your browser and paste its address',
-					},
-				},
-			],
-			extractValue: { type: 'regex', regex: `${URL_PREFIX}app${ID_BODY}/(tbl${ID_BODY})` },
-		},
-		{
-			displayName: 'ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'tbl12345678901234',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: TABLE_ID_PATTERN,
-						errorMessage: 'Not a table ID: table IDs start with "tbl"',
-					},
-				},
-			],
-		},
-	],
-};
+	urlHint: 'paste the address of the base from your browser',
+});
 
-export const viewLocator: INodeProperties = {
-	displayName: 'View',
+export const tableLocator = airtableLocator({
+	name: 'table',
+	prefix: 'tbl',
+	urlPathBefore: `app${ID_BODY}/`,
+	idPattern: TABLE_ID_PATTERN,
+	searchListMethod: 'searchTables',
+	description: 'The table in the chosen base',
+	required: true,
+	urlHint: 'open the table in your browser and paste its address',
+});
+
+export const viewLocator = airtableLocator({
 	name: 'view',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
+	prefix: 'viw',
+	urlPathBefore: `app${ID_BODY}/tbl${ID_BODY}/`,
+	idPattern: VIEW_ID_PATTERN,
+	searchListMethod: 'searchViews',
 	description: 'Only records visible in this view, in its order (unless a sort is set)',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchViews', searchable: true },
-		},
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'https://airtable.com/app12345678901234/tbl12345678901234/viw12345678901234',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: `${URL_PREFIX}app${ID_BODY}/tbl${ID_BODY}/(viw${ID_BODY}).*`,
-						errorMessage: 'Not an Airtable view URL: open the view in your browser and paste its address',
-					},
-				},
-			],
-			extractValue: { type: 'regex', regex: `${URL_PREFIX}app${ID_BODY}/tbl${ID_BODY}/(viw${ID_BODY})` },
-		},
-		{
-			displayName: 'ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'viw12345678901234',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: VIEW_ID_PATTERN,
-						errorMessage: 'Not a view ID: view IDs start with "viw"',
-					},
-				},
-			],
-		},
-	],
-};
+	required: false,
+	urlHint: 'open the view in your browser and paste its address',
+});
 
 export const useFieldIdsOption: INodeProperties = {
 	displayName: 'Use Field IDs',
@@ -242,7 +211,7 @@ export function optionsCollection(options: INodeProperties[], extra: Partial<INo
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
-		placeholder: 'Add option',
+		placeholder: 'Add Option',
 		default: {},
 		options,
 		...extra,

@@ -7,12 +7,15 @@ import {
 	DEMO_BASE_ID,
 	DEMO_IDS,
 	DEMO_TOKEN,
+	demoSeed,
+	type SeedBase,
 	startEmulator,
 	type EmulatorOptions,
 	type RunningEmulator,
 } from '../../emulator';
 import { AirtableInstantTrigger } from '../../nodes/AirtableInstantTrigger/AirtableInstantTrigger.node';
 import { resetKeepAliveMemory, settleKeepAlive } from '../../nodes/AirtableInstantTrigger/keepAlive';
+import { resetCoalescing } from '../../nodes/AirtableInstantTrigger/coalesce';
 import { forgetAllWebhooks } from '../../nodes/AirtableInstantTrigger/state';
 import { callWebhook, callWebhookMethod, runTrigger, type TriggerRun } from './harness';
 
@@ -51,7 +54,7 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
 /** A stand-in for one n8n instance running one workflow with the trigger. */
 class FakeN8n {
 	saved: IDataObject = {};
-	readonly executions: Execution[] = [];
+	private readonly started: Execution[] = [];
 	readonly answered: number[] = [];
 	private server?: http.Server;
 	private trigger?: TriggerRun;
@@ -60,7 +63,7 @@ class FakeN8n {
 
 	constructor(
 		private readonly emulator: RunningEmulator,
-		private readonly parameters: INodeParameters,
+		public parameters: INodeParameters,
 		private readonly testMode = false,
 	) {}
 
@@ -90,7 +93,15 @@ class FakeN8n {
 		this.url = `http://127.0.0.1:${port}/webhook${this.testMode ? '-test' : ''}/harness-webhook-id/webhook`;
 	}
 
+	/** Answers pings 200 and does nothing else: a process killed right after acknowledging. */
+	ackOnly = false;
+
 	private async deliver(rawBody: Buffer, headers: Record<string, string>, response: http.ServerResponse) {
+		if (this.ackOnly) {
+			response.writeHead(200);
+			response.end();
+			return;
+		}
 		const staticData = this.copy();
 		try {
 			const result = await callWebhook(new AirtableInstantTrigger(), {
@@ -105,7 +116,7 @@ class FakeN8n {
 			const items = result.response.workflowData?.[0];
 			if (items) {
 				if (!this.testMode) this.saved = staticData;
-				this.executions.push({ source: this.testMode ? 'test' : 'webhook', items: items.map((item) => item.json) });
+				this.started.push({ source: this.testMode ? 'test' : 'webhook', items: items.map((item) => item.json) });
 			}
 			response.writeHead(result.written.statusCode);
 			response.end();
@@ -132,7 +143,21 @@ class FakeN8n {
 				credentials: this.credentials,
 				staticData: this.copy(),
 			});
+			// trigger() starts the first keep-alive pass (the catch-up) at once.
+			await settleKeepAlive();
+			void this.executions;
 		}
+	}
+
+	/** Executions started so far, by pings and by the keep-alive timer (whose emit saves its static data). */
+	get executions(): Execution[] {
+		const trigger = this.trigger;
+		while (trigger && this.emittedSeen < trigger.emitted.length) {
+			const data = trigger.emitted[this.emittedSeen++];
+			this.started.push({ source: 'timer', items: data[0].map((item) => item.json) });
+			this.saved = snapshot(trigger.staticData);
+		}
+		return this.started;
 	}
 
 	/** One keep-alive cron tick; what it emits becomes an execution and saves the timer's static data. */
@@ -141,11 +166,30 @@ class FakeN8n {
 		if (!trigger) throw new Error('not active');
 		trigger.crons[0].fire();
 		await settleKeepAlive();
-		while (this.emittedSeen < trigger.emitted.length) {
-			const data = trigger.emitted[this.emittedSeen++];
-			this.executions.push({ source: 'timer', items: data[0].map((item) => item.json) });
-			this.saved = snapshot(trigger.staticData);
-		}
+		void this.executions;
+	}
+
+	/** The timer again with the current parameters (its first pass included). */
+	async reloadTimer(): Promise<void> {
+		await this.trigger?.close();
+		this.emittedSeen = 0;
+		this.trigger = await runTrigger(new AirtableInstantTrigger(), {
+			parameters: this.parameters,
+			credentials: this.credentials,
+			staticData: this.copy(),
+		});
+		await settleKeepAlive();
+	}
+
+	/** kill -9 and start again: process memory is gone, the saved static data stays. */
+	async restart(): Promise<void> {
+		forgetAllWebhooks();
+		resetKeepAliveMemory();
+		resetCoalescing();
+		this.trigger = undefined;
+		this.emittedSeen = 0;
+		this.ackOnly = false;
+		await this.activate();
 	}
 
 	async deactivate(): Promise<void> {
@@ -217,6 +261,7 @@ async function start(options: EmulatorOptions = {}, extra: IDataObject = {}, tes
 beforeEach(() => {
 	forgetAllWebhooks();
 	resetKeepAliveMemory();
+	resetCoalescing();
 });
 
 afterEach(async () => {
@@ -379,6 +424,199 @@ describe('AirtableInstantTrigger against the emulator', () => {
 		expect(data?.[0].map((item) => item.json)).toEqual([expect.objectContaining({ event: 'record.created', recordId })]);
 
 		await n8n.deactivate();
+		expect(await emulatorWebhooks()).toHaveLength(0);
+	});
+
+	it('delivers lookups of every array type (and scalars) in the REST shape, from the real V2 lookup form', async () => {
+		const seed: SeedBase[] = demoSeed();
+		seed[0].tables.push(
+			{
+				id: 'tblLookupTags0001',
+				name: 'Tags',
+				fields: [
+					{ id: 'fldTagName0000001', name: 'Name', type: 'singleLineText' },
+					{ id: 'fldTagColors00001', name: 'Colors', type: 'multipleSelects', options: { choices: ['Red', 'Green', 'Blue'] } },
+					{ id: 'fldTagKind0000001', name: 'Kind', type: 'singleSelect', options: { choices: ['Core', 'Extra'] } },
+					{ id: 'fldTagOwners00001', name: 'Owners', type: 'multipleCollaborators' },
+					{ id: 'fldTagFiles000001', name: 'Files', type: 'multipleAttachments' },
+					{ id: 'fldTagDue00000001', name: 'Due', type: 'date', options: { dateFormat: { name: 'iso', format: 'YYYY-MM-DD' } } },
+					{ id: 'fldTagPoints00001', name: 'Points', type: 'number', options: { precision: 0 } },
+					{ id: 'fldTagContacts001', name: 'Contacts', type: 'multipleRecordLinks', options: { linkedTable: 'Contacts', inverseName: false } },
+				],
+				records: [
+					{
+						id: 'recTagRed00000001',
+						fields: {
+							Name: 'warm',
+							Colors: ['Red', 'Green'],
+							Kind: 'Core',
+							Owners: [{ id: 'usrAlice00000001', email: 'alice@example.com', name: 'Alice' }],
+							Files: [{ url: 'https://files.example.test/a.png', filename: 'a.png' }],
+							Due: '2024-05-01',
+							Points: 3,
+							Contacts: [DEMO_IDS.ada],
+						},
+					},
+					{
+						id: 'recTagBlue0000001',
+						fields: {
+							Name: 'cold',
+							Colors: ['Blue'],
+							Kind: 'Extra',
+							Owners: [{ id: 'usrBob0000000001', email: 'bob@example.com', name: 'Bob' }],
+							Due: '2024-06-01',
+							Points: 0,
+							Contacts: [DEMO_IDS.grace, DEMO_IDS.alan],
+						},
+					},
+				],
+			},
+			{
+				id: 'tblLookupProj0001',
+				name: 'Projects',
+				fields: [
+					{ id: 'fldProjName000001', name: 'Name', type: 'singleLineText' },
+					{ id: 'fldProjTags000001', name: 'Tags', type: 'multipleRecordLinks', options: { linkedTable: 'Tags', inverseName: false } },
+					...['Colors', 'Kind', 'Owners', 'Files', 'Due', 'Points', 'Contacts'].map((name) => ({
+						name: `Tag ${name}`,
+						type: 'multipleLookupValues',
+						options: { recordLinkField: 'Tags', fieldInLinkedTable: name },
+					})),
+				],
+			},
+		);
+		await start({ seed }, { table: { __rl: true, mode: 'id', value: 'tblLookupProj0001' } });
+		await n8n.activate();
+		await admin(`/bases/${DEMO_BASE_ID}/tables/tblLookupProj0001/records`, 'POST', {
+			fields: { Name: 'Launch', Tags: ['recTagRed00000001', 'recTagBlue0000001'] },
+		});
+		await waitFor('the execution', () => n8n.items().length > 0);
+
+		const payloads = (await (await api(`/v0/bases/${DEMO_BASE_ID}/webhooks/${String(n8n.state.webhookId)}/payloads`, 'GET')).json()) as {
+			payloads: Array<{ changedTablesById: Record<string, { createdRecordsById: Record<string, { cellValuesByFieldId: Record<string, unknown> }> }> }>;
+		};
+		const created = Object.values(payloads.payloads[0].changedTablesById.tblLookupProj0001.createdRecordsById)[0];
+		const rawColors = Object.values(created.cellValuesByFieldId).find(
+			(value) => JSON.stringify(value).includes('"Red"'),
+		) as { linkedRecordIds: string[]; valuesByLinkedRecordId: Record<string, Array<{ id: string; name: string }>> };
+		// The emulator speaks the webhook form: per linked record, that record's own V2 elements.
+		expect(rawColors.linkedRecordIds).toEqual(['recTagRed00000001', 'recTagBlue0000001']);
+		expect(rawColors.valuesByLinkedRecordId.recTagRed00000001).toEqual([
+			expect.objectContaining({ id: expect.stringMatching(/^sel/), name: 'Red' }),
+			expect.objectContaining({ id: expect.stringMatching(/^sel/), name: 'Green' }),
+		]);
+
+		const meta = (await (await api(`/v0/meta/bases/${DEMO_BASE_ID}/tables`, 'GET')).json()) as {
+			tables: Array<{ id: string; fields: Array<{ name: string; options?: { result?: { type: string } } }> }>;
+		};
+		const projectFields = meta.tables.find((table) => table.id === 'tblLookupProj0001')?.fields ?? [];
+		expect(projectFields.find((f) => f.name === 'Tag Colors')?.options?.result).toMatchObject({
+			type: 'multipleSelects',
+			options: { choices: expect.arrayContaining([expect.objectContaining({ name: 'Red' })]) },
+		});
+
+		const [item] = n8n.items();
+		const fields = item.fields as IDataObject;
+		expect(fields['Tag Colors']).toEqual(['Red', 'Green', 'Blue']);
+		expect(fields['Tag Kind']).toEqual(['Core', 'Extra']);
+		expect(fields['Tag Owners']).toEqual([
+			{ id: 'usrAlice00000001', email: 'alice@example.com', name: 'Alice' },
+			{ id: 'usrBob0000000001', email: 'bob@example.com', name: 'Bob' },
+		]);
+		expect(fields['Tag Files']).toEqual([expect.objectContaining({ filename: 'a.png', url: expect.any(String), id: expect.stringMatching(/^att/) })]);
+		expect(fields['Tag Due']).toEqual(['2024-05-01', '2024-06-01']);
+		expect(fields['Tag Points']).toEqual([3, 0]);
+		expect(fields['Tag Contacts']).toEqual([DEMO_IDS.ada, DEMO_IDS.grace, DEMO_IDS.alan]);
+		expect(fields.Tags).toEqual(['recTagRed00000001', 'recTagBlue0000001']);
+	});
+
+	it('(a) crash right after a ping was acknowledged, 200 changes pending: all 200 once after restart, no further change needed', async () => {
+		await start({ pings: { debounceMs: 5 } });
+		await n8n.activate();
+		n8n.ackOnly = true;
+		const created: string[] = [];
+		for (let i = 0; i < 200; i++) created.push(await uiCreate(`Pending ${String(i).padStart(3, '0')}`));
+		await waitFor('an acknowledged ping', async () => ((await admin('/pings')).pings as IDataObject[]).some((p) => p.success === true));
+		await sleep(200);
+		expect(n8n.executions).toHaveLength(0);
+
+		const activatedAt = Date.now();
+		await n8n.restart();
+		await waitFor('all 200 changes', () => n8n.items().length >= 200, 60_000);
+		expect(Date.now() - activatedAt).toBeLessThan(60_000);
+		await sleep(300);
+		const ids = n8n.items().map((item) => item.recordId);
+		expect(ids).toEqual(created);
+		expect(new Set(n8n.items().map((item) => item.eventId)).size).toBe(200);
+	}, 90_000);
+
+	it('(b) 20 concurrent replays of a valid ping with nothing new: at most one payload request, no 429; a new change still arrives at once', async () => {
+		await start({ limits: { enabled: true }, pings: { debounceMs: 5 } });
+		await n8n.activate();
+		const first = await uiCreate('Before the replays');
+		await waitFor('the first change', () => n8n.items().some((item) => item.recordId === first));
+		await sleep(100);
+		const [ping] = ((await admin('/pings')).pings as Array<{ body: string; mac: string }>).slice(-1);
+		const before = (await admin('/metrics')) as unknown as { requests: { byEndpoint: Record<string, number> }; rateLimited: number };
+
+		const statuses = await Promise.all(
+			Array.from({ length: 20 }, async () => {
+				const response = await fetch(n8n.url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', 'x-airtable-content-mac': ping.mac },
+					body: ping.body,
+				});
+				return response.status;
+			}),
+		);
+		expect(statuses).toEqual(Array(20).fill(200));
+		await sleep(300);
+		const after = (await admin('/metrics')) as unknown as typeof before;
+		const payloadRequests = (after.requests.byEndpoint['webhooks.payloads'] ?? 0) - (before.requests.byEndpoint['webhooks.payloads'] ?? 0);
+		expect(payloadRequests).toBeLessThanOrEqual(1);
+		expect(after.rateLimited).toBe(0);
+		expect(n8n.items().filter((item) => item.recordId === first)).toHaveLength(1);
+
+		const next = await uiCreate('After the replays');
+		await waitFor('the new change', () => n8n.items().some((item) => item.recordId === next), 2000);
+		const pings = (await admin('/pings')).pings as Array<{ sentAt: string }>;
+		expect(Date.now() - Date.parse(pings[pings.length - 1].sentAt)).toBeLessThan(2000);
+	});
+
+	it('(d) a ping-path and a keep-alive replacement of one broken webhook race: one live webhook, every change once', async () => {
+		await start({}, { watchFields: [DEMO_IDS.contactNotes] });
+		await n8n.activate();
+		const oldId = n8n.state.webhookId;
+		// The user stops watching the field that is about to be deleted (so a replacement can be
+		// created); the timer runs with the new parameters too.
+		n8n.parameters = parameters();
+		await n8n.reloadTimer();
+		await admin(`/bases/${DEMO_BASE_ID}/tables/${CONTACTS}/fields/${DEMO_IDS.contactNotes}`, 'DELETE', {});
+		// The error payload's ping and a keep-alive tick (which sees the webhook disabled) both replace it.
+		resetKeepAliveMemory();
+		await Promise.all([n8n.tick(), waitFor('the ping', () => n8n.executions.length > 0)]);
+		await n8n.tick();
+		await sleep(300);
+		const hooks = (await emulatorWebhooks()).filter((hook) => hook.isHookEnabled);
+		expect(hooks).toHaveLength(1);
+		expect(hooks[0].id).not.toBe(oldId);
+		expect(n8n.items().filter((item) => item.event === 'webhook.recreated')).toHaveLength(1);
+
+		const changes = [await uiCreate('After the race 1'), await uiCreate('After the race 2')];
+		await waitFor('both changes', () => changes.every((id) => n8n.items().some((item) => item.recordId === id)));
+		await sleep(300);
+		expect(n8n.items().filter((item) => changes.includes(String(item.recordId)))).toHaveLength(2);
+	});
+
+	it('(d) deactivation during a keep-alive pass that would replace the webhook leaves no webhook', async () => {
+		await start({ webhookLifetimeMs: 1500 });
+		await n8n.activate();
+		await sleep(1700);
+		resetKeepAliveMemory();
+		const ticking = n8n.tick();
+		await n8n.deactivate();
+		await ticking;
+		await settleKeepAlive();
 		expect(await emulatorWebhooks()).toHaveLength(0);
 	});
 });

@@ -98,14 +98,16 @@ describe('error classes and messages', () => {
 	});
 
 	it('429 after retries → AirtableRateLimitError', async () => {
-		const error = await errorFor(429, { error: { type: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded' } });
+		const error = await errorFor(429, { errors: [{ error: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' }] });
 		expect(error).toBeInstanceOf(AirtableRateLimitError);
+		expect(error.type).toBe('RATE_LIMIT_REACHED');
 		expect(error.message).toMatch(/rate limit \(5 requests\/s per base, 50 requests\/s per token\) was still hit/);
 	});
 
 	it('429 billing → AirtableQuotaError', async () => {
-		const error = await errorFor(429, { error: { type: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED' } });
+		const error = await errorFor(429, { errors: [{ error: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', message: 'API billing plan limit exceeded.' }] });
 		expect(error).toBeInstanceOf(AirtableQuotaError);
+		expect(error.kind).toBe('quota-exhausted');
 		expect(error.message).toMatch(/monthly API call quota is used up/);
 	});
 
@@ -189,5 +191,37 @@ describe('error helpers', () => {
 			itemIndexes: [2],
 			operation: 'update',
 		});
+	});
+});
+
+describe('parseErrorBody: every envelope Airtable sends (test/contract/fixtures/errors.json)', () => {
+	it.each([
+		['object envelope', { error: { type: 'UNKNOWN_FIELD_NAME', message: 'Unknown field name: "Nmae"' } }, { type: 'UNKNOWN_FIELD_NAME', message: 'Unknown field name: "Nmae"' }],
+		['object envelope without message', { error: { type: 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE' } }, { type: 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE', message: undefined }],
+		['string envelope', { error: 'NOT_FOUND' }, { type: 'NOT_FOUND', message: undefined }],
+		['plural envelope', { errors: [{ error: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' }] }, { type: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' }],
+		['plural envelope sent as text', '{"errors":[{"error":"PUBLIC_API_BILLING_LIMIT_EXCEEDED","message":"API billing plan limit exceeded."}]}', { type: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', message: 'API billing plan limit exceeded.' }],
+		['gateway HTML page', '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><h1>502 Bad Gateway</h1></body></html>', { message: '502 Bad Gateway' }],
+		['plain text', 'upstream request timeout', { message: 'upstream request timeout' }],
+		['empty plural list', { errors: [] }, {}],
+		['nothing', undefined, {}],
+	])('%s', (_name, body, expected) => {
+		expect(parseErrorBody(body)).toEqual(expected);
+	});
+});
+
+describe('field names from every 422 wording', () => {
+	it.each([
+		['Unknown field name: "Nmae"', 'Nmae'],
+		['Field "Due date" cannot accept the provided value', 'Due date'],
+		['Field "Created" cannot accept a value because the field is computed', 'Created'],
+		['Cannot parse value "false" for field fallbackTriggered', 'fallbackTriggered'],
+		['Cannot parse value "x" for field Due date.', 'Due date'],
+		['Field location_latitude can not accept value 41.884089', 'location_latitude'],
+		['Could not find a field named NON_EXISTING', 'NON_EXISTING'],
+		['Invalid request: parameter validation failed. Check your request data.', undefined],
+		['Insufficient permissions to create new select option ""Meeting Room""', undefined],
+	])('%s → %s', (message, field) => {
+		expect(new AirtableValidationError({ status: 422, type: 'X', airtableMessage: message }).field).toBe(field);
 	});
 });

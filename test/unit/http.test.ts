@@ -1,7 +1,8 @@
 import nock from 'nock';
 
-import { createFetchExecutor, TransportError } from '../../index';
-import { api, TOKEN, useNock } from './helpers';
+import { AirtableClient, AirtableError, AirtableNotSentError, createFetchExecutor, RequestNotSentError, TransportError } from '../../index';
+import { createN8nExecutor, type AirtableContext } from '../../nodes/shared/executor';
+import { API, api, BASE, FAST_LIMITS, makeClient, TABLE, TOKEN, useNock } from './helpers';
 
 useNock();
 
@@ -85,5 +86,76 @@ describe('createFetchExecutor', () => {
 		expect(error).toBeInstanceOf(TransportError);
 		expect(error).toMatchObject({ code: 'ETIMEDOUT', requestSent: true });
 		expect((error as Error).message).toMatch(/within 50 ms/);
+	});
+});
+
+describe('failures before anything was sent', () => {
+	it('an invalid URL → RequestNotSentError keeping the cause, not a transport error', async () => {
+		const broken = createFetchExecutor({ token: TOKEN, baseUrl: 'http://bad host:99' });
+		const error = await broken.send({ method: 'GET', path: '/v0/x' }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(RequestNotSentError);
+		expect(error).not.toBeInstanceOf(TransportError);
+		expect((error as RequestNotSentError).message).toMatch(/Failed to parse URL/);
+		expect((error as RequestNotSentError).kind).toBe('configuration-invalid');
+	});
+
+	it('the client neither retries it nor calls a create an unknown outcome', async () => {
+		const client = makeClient({ baseUrl: 'http://bad host:99' });
+		const error = (await client.base(BASE).table(TABLE).create([{ Name: 'x' }]).catch((e: unknown) => e)) as AirtableError;
+		expect(error).toBeInstanceOf(AirtableNotSentError);
+		expect(error.kind).toBe('configuration-invalid');
+		expect(error.retries).toBe(0);
+		expect(error.message).toMatch(/not sent to Airtable, so nothing was written: Failed to parse URL/);
+		expect(client.stats()).toMatchObject({ requests: 1, retries: 0 });
+	});
+});
+
+describe('n8n executor: what httpRequestWithAuthentication throws', () => {
+	/** A node context whose n8n request helper throws `thrown` (n8n wraps errors in NodeApiError). */
+	function contextThrowing(thrown: unknown): { ctx: AirtableContext; calls: () => number } {
+		let calls = 0;
+		const ctx = {
+			helpers: {
+				httpRequestWithAuthentication: async () => {
+					calls++;
+					throw thrown;
+				},
+			},
+		} as unknown as AirtableContext;
+		return { ctx, calls: () => calls };
+	}
+
+	it('a credential that could not be refreshed: credential-invalid, sent once, message kept, token removed', async () => {
+		const refresh = Object.assign(new Error(`Access could not be refreshed for ${TOKEN}`), {
+			description: 'Open the credential and reconnect it to continue.',
+		});
+		const { ctx, calls } = contextThrowing(refresh);
+		const client = new AirtableClient({ executor: createN8nExecutor(ctx, 'airtableSyncOAuth2Api', API), identity: TOKEN, limits: FAST_LIMITS });
+		const error = (await client.base(BASE).table(TABLE).create([{ Name: 'x' }]).catch((e: unknown) => e)) as AirtableError;
+		expect(error).toBeInstanceOf(AirtableNotSentError);
+		expect(error.kind).toBe('credential-invalid');
+		expect(error.message).toContain('Access could not be refreshed');
+		expect(error.message).toContain('reconnect it to continue');
+		expect(error.message).not.toContain(TOKEN);
+		expect(calls()).toBe(1);
+	});
+
+	it('a network error inside the n8n wrapper stays a transport error (a create is then an unknown outcome)', async () => {
+		const wrapped = Object.assign(new Error('socket hang up'), { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
+		const { ctx, calls } = contextThrowing(wrapped);
+		const client = new AirtableClient({ executor: createN8nExecutor(ctx, 'airtableSyncOAuth2Api', API), identity: TOKEN, limits: FAST_LIMITS });
+		const error = (await client.base(BASE).table(TABLE).create([{ Name: 'x' }]).catch((e: unknown) => e)) as AirtableError;
+		expect(error.kind).toBe('unknown-outcome');
+		expect(error.code).toBe('ECONNRESET');
+		expect(calls()).toBe(1);
+	});
+
+	it('an n8n error without a network code (sandbox, invalid URL) is not retried on a read either', async () => {
+		const { ctx, calls } = contextThrowing(new Error('Invalid URL: http://exa mple'));
+		const client = new AirtableClient({ executor: createN8nExecutor(ctx, 'airtableSyncTokenApi', API), identity: TOKEN, limits: FAST_LIMITS });
+		const error = (await client.base(BASE).table(TABLE).get('recA').catch((e: unknown) => e)) as AirtableError;
+		expect(error).toMatchObject({ kind: 'configuration-invalid', retries: 0 });
+		expect(error.message).toContain('Invalid URL');
+		expect(calls()).toBe(1);
 	});
 });

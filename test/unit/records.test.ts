@@ -1,5 +1,6 @@
 import {
 	AirtableAuthError,
+	AirtableError,
 	AirtableInputError,
 	AirtableValidationError,
 	type AirtableRecord,
@@ -351,5 +352,102 @@ describe('response shape', () => {
 			.catch((e: unknown) => e);
 		expect((error as Error).message).toMatch(/answered with 1 records for 2 sent/);
 		expect((error as { kind: string }).kind).toBe('unknown-outcome');
+	});
+});
+
+/** Real answer bodies from the contract corpus (test/contract/fixtures). */
+const GATEWAY_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body>\r\n</html>\r\n';
+const NOT_FOUND = { error: 'NOT_FOUND' };
+const rowGone = (id: string) => ({ error: { type: 'ROW_DOES_NOT_EXIST', message: `Record ID ${id} does not exist in this table` } });
+
+describe('idempotence-aware outcomes', () => {
+	it('a delete re-sent after a lost answer that finds the record gone counts as deleted', async () => {
+		const answers: Array<[number, unknown]> = [[502, GATEWAY_502], [404, NOT_FOUND]];
+		api()
+			.delete(TABLE_PATH)
+			.query(true)
+			.times(2)
+			.reply(() => answers.shift() as [number, Record<string, unknown>]);
+		await expect(table().delete(['recA'])).resolves.toEqual([{ id: 'recA', deleted: true, alreadyGone: true }]);
+	});
+
+	it('a chunk re-sent after a lost answer asks its ids one by one: gone ones count as deleted, the rest are deleted now', async () => {
+		const paths: string[] = [];
+		api()
+			.delete(TABLE_PATH)
+			.query(true)
+			.times(4)
+			.reply((uri) => {
+				paths.push(decodeURIComponent(uri.split('?')[1]));
+				if (paths.length === 1) return [504, 'upstream request timeout'];
+				if (paths.length === 2) return [422, rowGone('recA')];
+				return uri.includes('recA') ? [404, NOT_FOUND] : [200, { records: [{ id: 'recB', deleted: true }] }];
+			});
+		const deleted = await table().delete(['recA', 'recB']);
+		expect(deleted).toEqual([
+			{ id: 'recA', deleted: true, alreadyGone: true },
+			{ id: 'recB', deleted: true },
+		]);
+		expect(paths.slice(0, 2)).toEqual(['records[]=recA&records[]=recB', 'records[]=recA&records[]=recB']);
+		expect(paths.slice(2).sort()).toEqual(['records[]=recA', 'records[]=recB']);
+	});
+
+	it('without a lost answer, a record that does not exist is still an error (never bisected)', async () => {
+		let requests = 0;
+		api()
+			.delete(TABLE_PATH)
+			.query(true)
+			.times(5)
+			.reply(() => {
+				requests++;
+				return [404, NOT_FOUND];
+			});
+		const error = (await table().delete(['recA']).catch((e: unknown) => e)) as AirtableError;
+		expect(error).toMatchObject({ status: 404, type: 'NOT_FOUND', afterLostAnswer: false });
+		const settled = await table().deleteSettled(['recA', 'recB']);
+		expect(settled.map((result) => result.ok)).toEqual([false, false]);
+		expect(requests).toBe(2);
+	});
+
+	it('an upsert re-sent after a lost answer reports "updated" records as created-or-updated', async () => {
+		const answers: Array<[number, unknown]> = [
+			[502, GATEWAY_502],
+			[200, { records: [record('recOld', { k: 1 }), record('recNew', { k: 2 })], createdRecords: ['recNew'], updatedRecords: ['recOld'] }],
+		];
+		api()
+			.patch(TABLE_PATH)
+			.times(2)
+			.reply(() => answers.shift() as [number, Record<string, unknown>]);
+		const result = await table().upsert([{ k: 1 }, { k: 2 }], { fieldsToMergeOn: ['k'] });
+		expect(result).toMatchObject({ createdRecords: ['recNew'], updatedRecords: [], createdOrUpdatedRecords: ['recOld'] });
+	});
+
+	it('an upsert answered at once stays certain', async () => {
+		api()
+			.patch(TABLE_PATH)
+			.reply(200, { records: [record('recOld', { k: 1 })], createdRecords: [], updatedRecords: ['recOld'] });
+		const [settled] = await table().upsertSettled([{ k: 1 }], { fieldsToMergeOn: ['k'] });
+		expect(settled).toMatchObject({ ok: true, value: { created: false } });
+	});
+
+	it('a failing non-settled create carries the results of the chunks that landed', async () => {
+		api()
+			.post(TABLE_PATH)
+			.times(3)
+			.reply((_uri, body) => {
+				const sent = body as RecordsBody;
+				return sent.records.some((r) => r.fields.n === 15)
+					? [422, { error: { type: 'INVALID_VALUE_FOR_COLUMN', message: 'Cannot parse value "x" for field n' } }]
+					: [200, echoCreated(sent)];
+			});
+		const error = (await table().create(items(25)).catch((e: unknown) => e)) as AirtableError;
+		expect(error.field).toBe('n');
+		expect(error.itemIndexes).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+		const landed = (error.landed ?? []).map((result) => result.index);
+		// Chunk 1 (0–9) and chunk 3 (20–24) went out together with chunk 2 and landed.
+		expect(landed).toEqual([...Array.from({ length: 10 }, (_, i) => i), 20, 21, 22, 23, 24]);
+		expect((error.landed ?? []).map((result) => (result.value as AirtableRecord).id)).toContain('rec0');
+		expect(error.message).toContain('15 items were written before this failure (rec0, rec1');
+		expect(error.toJSON().landed).toEqual(landed);
 	});
 });

@@ -4,7 +4,7 @@ import {
 	AirtableUnknownOutcomeError,
 	DEFAULT_LIMITS,
 } from '../../index';
-import { backoffDelay, decideRetry, parseRetryAfter } from '../../nodes/client/retry';
+import { answerMayBeLost, backoffDelay, decideRetry, parseRetryAfter } from '../../nodes/client/retry';
 import { TransportError } from '../../nodes/client/http';
 import { api, BASE, echoCreated, makeClient, record, TABLE, TABLE_PATH, useNock, type RecordsBody } from './helpers';
 
@@ -199,5 +199,49 @@ describe('policy details', () => {
 			unknownOutcome: true,
 		});
 		expect(decideRetry({ transport: reset }, 'repeatable', counters, DEFAULT_LIMITS).action).toBe('retry');
+	});
+});
+
+describe('which failed attempts may have been applied', () => {
+	it('a sent request without an answer, or a gateway error; never a 503, a 429 or a refused connection', () => {
+		expect(answerMayBeLost({ transport: new TransportError('ECONNRESET', true, 'reset') })).toBe(true);
+		expect(answerMayBeLost({ transport: new TransportError('ECONNREFUSED', false, 'refused') })).toBe(false);
+		expect(answerMayBeLost({ status: 502 })).toBe(true);
+		expect(answerMayBeLost({ status: 504 })).toBe(true);
+		expect(answerMayBeLost({ status: 500 })).toBe(true);
+		expect(answerMayBeLost({ status: 503, type: 'RETRIABLE_ERROR' })).toBe(false);
+		expect(answerMayBeLost({ status: 429, type: 'RATE_LIMIT_REACHED' })).toBe(false);
+	});
+
+	it('the quota 429 (real plural envelope) fails at once: one request, no hold, no retry', async () => {
+		let requests = 0;
+		api()
+			.get(`${TABLE_PATH}/recA`)
+			.times(5)
+			.reply(() => {
+				requests++;
+				return [429, { errors: [{ error: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', message: 'API billing plan limit exceeded.' }] }];
+			});
+		const client = makeClient({}, { rateLimitHoldMs: 60_000 });
+		const error = await client.base(BASE).table(TABLE).get('recA').catch((e: unknown) => e);
+		expect(error).toMatchObject({ kind: 'quota-exhausted', type: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', retries: 0 });
+		expect(requests).toBe(1);
+		expect(client.stats()).toMatchObject({ requests: 1, rateLimited: 0 });
+	});
+
+	it('a plain 429 (real plural envelope) is held, retried and keeps its type', async () => {
+		let requests = 0;
+		api()
+			.get(`${TABLE_PATH}/recA`)
+			.times(5)
+			.reply(() => {
+				requests++;
+				return [429, { errors: [{ error: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' }] }];
+			});
+		const client = makeClient({}, { rateLimitHoldMs: 5, maxRateLimitRetries: 2 });
+		const error = await client.base(BASE).table(TABLE).get('recA').catch((e: unknown) => e);
+		expect(error).toMatchObject({ kind: 'rate-limited', type: 'RATE_LIMIT_REACHED', retries: 2 });
+		expect(requests).toBe(3);
+		expect(client.stats().rateLimited).toBe(3);
 	});
 });

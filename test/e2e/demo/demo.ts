@@ -6,7 +6,9 @@ import { N8nApi } from '../runtime/api';
 import { launchN8n, OWNER, stopN8n } from '../runtime/n8n';
 import { buildAndPack, ensureRuntime, installPackage, PACKAGE_NAME, ROOT } from '../runtime/pack';
 import { freePort } from '../runtime/processes';
+import { waitUntilPublished } from '../runtime/publication';
 import { importDemoWorkflows, withNode } from '../runtime/workflows';
+import { mcpEndpoint, MCP_TRIGGER_TYPE } from '../support/mcp';
 
 /**
  * `npm run demo`: the package inside a real n8n against the Airtable emulator, ready to click.
@@ -73,6 +75,10 @@ async function main(): Promise<void> {
 	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline && emulator.state.webhooks.hooks.size === 0) await new Promise((resolve) => setTimeout(resolve, 250));
 	const registered = emulator.state.webhooks.hooks.size > 0;
+	const mcp = withNode(workflows, MCP_TRIGGER_TYPE);
+	await api.activate(mcp.id);
+	await waitUntilPublished(api, mcp.id);
+	const endpoint = mcpEndpoint(connection.url, mcp.definition);
 
 	const editor = connection.url;
 	const admin = `${emulator.url}/_emulator/bases/${DEMO_BASE_ID}/tables/Contacts/records`;
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
 	out(`  emulator     ${emulator.url}  (token ${DEMO_TOKEN}, base ${DEMO_BASE_ID} "Demo CRM": Contacts, Orders, feature_flags)`);
 	out();
 	out('  Workflows (open one, then "Execute workflow"):');
-	for (const w of workflows) out(`    ${editor}/workflow/${w.id}   ${w.name}${w.id === trigger.id ? (registered ? '  [active: webhook registered]' : '  [active: webhook NOT registered yet, see n8n log]') : ''}`);
+	for (const w of workflows) out(`    ${editor}/workflow/${w.id}   ${w.name}${w.id === trigger.id ? (registered ? '  [active: webhook registered]' : '  [active: webhook NOT registered yet, see n8n log]') : ''}${w.id === mcp.id ? '  [active]' : ''}`);
 	out();
 	out('  Try the trigger: edit a contact as if in the Airtable UI ...');
 	out(`    curl -X PATCH ${admin} \\`);
@@ -93,6 +99,9 @@ async function main(): Promise<void> {
 	out(`    curl -X POST ${admin} \\`);
 	out(`      -H 'content-type: application/json' -d '{"fields":{"Name":"Radia Perlman","Status":"Lead"}}'`);
 	out(`  ... and see the execution it starts: ${editor}/workflow/${trigger.id}/executions`);
+	out();
+	out('  Use the contacts from an AI assistant (Demo 6): add this MCP server to your MCP client');
+	out(`    ${endpoint}   (Streamable HTTP or SSE, no authentication; five tools: search, get, create, update, upsert)`);
 	out();
 	out(`  Read the table: curl -H 'Authorization: Bearer ${DEMO_TOKEN}' ${emulator.url}/v0/${DEMO_BASE_ID}/Contacts`);
 	out(`  Request log and counters: curl ${emulator.url}/_emulator/metrics`);

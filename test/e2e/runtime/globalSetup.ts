@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
+import { EGRESS_LOG_ENV } from './egressGuard';
 import { launchN8n, type N8nConnection } from './n8n';
 import { buildAndPack, ensureRuntime, installPackage } from './pack';
 
@@ -17,6 +18,8 @@ export default async function globalSetup(): Promise<void> {
 	const started = Date.now();
 	ensureRuntime();
 	const workDir = mkdtempSync(join(tmpdir(), 'airtable-sync-e2e-'));
+	// Every n8n of the suite (this one, and those test files start) logs escape attempts here.
+	process.env[EGRESS_LOG_ENV] = join(workDir, 'egress.jsonl');
 	const tarball = buildAndPack(workDir);
 	const userFolder = join(workDir, 'user');
 	installPackage(userFolder, tarball);

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync } from 'fs';
 import { join } from 'path';
 
+import { loopbackEnv, startEgressGuard } from './egressGuard';
 import { N8N_BIN, NODE_BIN, projectEnv } from './pack';
 import { freePort, isAlive, spawnGroup, stopGroup, stopOnExit, forgetOnExit } from './processes';
 
@@ -72,7 +73,9 @@ export async function startN8n(options: StartOptions): Promise<{ url: string; po
 	const brokerPort = await freePort();
 	const logFile = options.logFile ?? join(options.userFolder, 'n8n.log');
 	const url = `http://127.0.0.1:${port}`;
+	const proxy = await startEgressGuard();
 	const env = projectEnv({
+		...loopbackEnv(proxy),
 		// jest sets NODE_ENV=test, under which n8n does not start its server.
 		NODE_ENV: 'production',
 		N8N_USER_FOLDER: options.userFolder,
@@ -85,10 +88,7 @@ export async function startN8n(options: StartOptions): Promise<{ url: string; po
 		N8N_EDITOR_BASE_URL: `${url}/`,
 		N8N_ENCRYPTION_KEY: 'airtable-sync-e2e-encryption-key',
 		N8N_SECURE_COOKIE: 'false',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',

@@ -2,10 +2,10 @@ import {
 	drainWebhook,
 	newestCursor,
 	rememberCursor,
-	withWebhookLock,
 } from '../../../nodes/AirtableInstantTrigger/drain';
+import { triggerCoordination } from '../../../nodes/shared/triggerCoordination';
 import type { WebhookPayload } from '../../../nodes/client/types';
-import { api, makeClient, sleep, useNock } from '../helpers';
+import { api, makeClient, useNock } from '../helpers';
 import { BASE_ID, defaultSettings, payload, TABLE_ID, tasksTable } from './fixtures';
 
 useNock();
@@ -71,7 +71,7 @@ describe('drainWebhook: cursor arithmetic', () => {
 
 	it('starts after what this process already drained when the stored cursor is older', async () => {
 		const hookId = nextHookId();
-		rememberCursor(hookId, 10);
+		await rememberCursor(hookId, 10);
 		const scope = api().get(payloadsPath(hookId, 10)).reply(200, { cursor: 10, mightHaveMore: false, payloads: [] });
 		const result = await drainWebhook({
 			client: makeClient(),
@@ -84,9 +84,9 @@ describe('drainWebhook: cursor arithmetic', () => {
 		expect(result.fromCursor).toBe(10);
 	});
 
-	it('uses a stored cursor newer than the remembered one', () => {
+	it('uses a stored cursor newer than the remembered one', async () => {
 		const hookId = nextHookId();
-		rememberCursor(hookId, 3);
+		await rememberCursor(hookId, 3);
 		expect(newestCursor(hookId, 9)).toBe(9);
 		expect(newestCursor(nextHookId(), undefined)).toBe(1);
 	});
@@ -168,32 +168,11 @@ describe('drainWebhook: concurrent drains of one webhook', () => {
 			});
 		const client = makeClient();
 		const request = { client, baseId: BASE_ID, webhookId: hookId, storedCursor: 1, settings: defaultSettings };
-		const [first, second] = await Promise.all([drainWebhook(request), drainWebhook(request)]);
+		// Callers drain under the node's lifecycle lock (ping.ts, keepAlive.ts).
+		const locked = async () => await triggerCoordination().withLock('node:drain-test', async () => await drainWebhook(request));
+		const [first, second] = await Promise.all([locked(), locked()]);
 		expect(requests).toBe(2);
 		expect([...first.items, ...second.items].map((item) => item.recordId)).toEqual(['recA', 'recB']);
 		expect(second.fromCursor).toBe(3);
-	});
-});
-
-describe('withWebhookLock', () => {
-	it('runs work for one webhook one after another, and for different webhooks side by side', async () => {
-		const events: string[] = [];
-		const work = (label: string, ms: number) => async () => {
-			events.push(`start ${label}`);
-			await sleep(ms);
-			events.push(`end ${label}`);
-		};
-		await Promise.all([
-			withWebhookLock('achLOCK1', work('a1', 20)),
-			withWebhookLock('achLOCK1', work('a2', 1)),
-			withWebhookLock('achLOCK2', work('b', 1)),
-		]);
-		expect(events.indexOf('end a1')).toBeLessThan(events.indexOf('start a2'));
-		expect(events.indexOf('start b')).toBeLessThan(events.indexOf('end a1'));
-	});
-
-	it('releases the lock when the work fails', async () => {
-		await expect(withWebhookLock('achLOCK3', async () => await Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-		await expect(withWebhookLock('achLOCK3', async () => await Promise.resolve('next'))).resolves.toBe('next');
 	});
 });

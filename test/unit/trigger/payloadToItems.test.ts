@@ -43,6 +43,7 @@ describe('payloadToItems: record changes', () => {
 		expect(error).toBeUndefined();
 		expect(items).toEqual([
 			{
+				eventId: `${BASE_ID}:txn7:${TABLE_ID}:recNEW00000000001:record.created`,
 				event: 'record.created',
 				baseId: BASE_ID,
 				tableId: TABLE_ID,
@@ -323,9 +324,14 @@ describe('payloadToItems: error payloads, schema changes, raw output', () => {
 
 	it('gives one item per payload in raw mode, payload untouched', () => {
 		const body = payload({ changedTablesById: { [TABLE_ID]: { destroyedRecordIds: ['rec1', 'rec2'] } } });
-		const { items } = payloadToItems(numbered(body, 8), { ...context, settings: { ...defaultSettings, output: 'payloads' } });
+		const { items } = payloadToItems(numbered(body, 8), {
+			...context,
+			webhookId: 'achRAW00000000001',
+			settings: { ...defaultSettings, output: 'payloads' },
+		});
 		expect(items).toEqual([
 			{
+				eventId: `${BASE_ID}:achRAW00000000001:payload8`,
 				baseId: BASE_ID,
 				timestamp: body.timestamp,
 				source: 'client',
@@ -358,5 +364,36 @@ describe('needsFreshSchema', () => {
 		expect(needsFreshSchema([unknownTable], schema)).toBe(true);
 		expect(needsFreshSchema([renamed], schema)).toBe(true);
 		expect(needsFreshSchema([unknownField], undefined)).toBe(true);
+	});
+});
+
+describe('payloadToItems: eventId', () => {
+	const change = (transaction: number, recordId = 'recSAME0000000001') =>
+		payload(
+			{
+				changedTablesById: {
+					[TABLE_ID]: {
+						changedRecordsById: { [recordId]: { current: { cellValuesByFieldId: { fldPOINTS00000001: 5 } } } },
+						destroyedRecordIds: ['recGONE0000000001'],
+					},
+				},
+			},
+			transaction,
+		);
+
+	it('is the same for the same change, whichever webhook, payload number or drain delivered it', () => {
+		const fromOld = payloadToItems(numbered(change(41), 3), { ...context, webhookId: 'achOLD00000000001' }).items;
+		const fromNew = payloadToItems(numbered(change(41), 1), { ...context, webhookId: 'achNEW00000000001' }).items;
+		expect(fromOld.map((item) => item.eventId)).toEqual(fromNew.map((item) => item.eventId));
+	});
+
+	it('differs between records, events and transactions', () => {
+		const ids = [
+			...payloadToItems(numbered(change(41), 3), context).items,
+			...payloadToItems(numbered(change(42), 4), context).items,
+			...payloadToItems(numbered(change(42, 'recOTHER000000001'), 4), context).items,
+		].map((item) => item.eventId);
+		expect(new Set(ids).size).toBe(5);
+		expect(ids[0]).toBe(`${BASE_ID}:txn41:${TABLE_ID}:recSAME0000000001:record.updated`);
 	});
 });
