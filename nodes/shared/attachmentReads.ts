@@ -12,8 +12,9 @@ function pairedIndex(item: INodeExecutionData, fallback: number): number {
 	return typeof paired === 'number' ? paired : (paired?.item ?? fallback);
 }
 
+/** Record and page items; error items (no record id) are left alone. */
 function isRecordItem(item: INodeExecutionData): boolean {
-	return typeof item.json.id === 'string' && !!item.json.fields && typeof item.json.fields === 'object';
+	return typeof item.json.id === 'string' || Array.isArray(item.json.records);
 }
 
 /**

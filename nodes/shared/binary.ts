@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { IBinaryData, IBinaryKeyData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import {
 	AirtableAttachmentError,
@@ -70,15 +70,37 @@ export interface DownloadSettings {
 	concurrency?: number;
 }
 
-/** An output item whose json is a record (`id`, `fields`); binary data is added to it. */
+/** An output item holding a record (`{id, fields}` or flattened), or a page of them (`{records}`). */
 export interface RecordItem {
-	json: { id?: unknown; fields?: unknown };
+	json: IDataObject;
 	binary?: IBinaryKeyData;
 }
 
 /** `<field>_<index>`, with characters n8n's expressions trip over replaced. */
 export function binaryPropertyName(field: string, index: number): string {
 	return `${field.trim().replace(/[^\w-]+/g, '_')}_${index}`;
+}
+
+interface RecordInItem {
+	recordId?: string;
+	fields: Record<string, unknown>;
+	/** Binary property name of the record's `index`-th file of `field`. */
+	name(field: string, index: number): string;
+}
+
+/** The records an output item carries; a page item's files are named `<field>_<record>_<index>`. */
+export function recordsInItem(json: IDataObject): RecordInItem[] {
+	const one = (record: IDataObject, name: RecordInItem['name']): RecordInItem => ({
+		recordId: typeof record.id === 'string' ? record.id : undefined,
+		fields: (record.fields && typeof record.fields === 'object' ? record.fields : record) as Record<string, unknown>,
+		name,
+	});
+	if (Array.isArray(json.records)) {
+		return (json.records as IDataObject[]).map((record, position) =>
+			one(record, (field, index) => binaryPropertyName(`${field}_${position}`, index)),
+		);
+	}
+	return [one(json, binaryPropertyName)];
 }
 
 /**
@@ -94,14 +116,14 @@ export async function downloadAttachmentsToItems(
 	settings: DownloadSettings,
 ): Promise<Array<Error | undefined>> {
 	const errors: Array<Error | undefined> = items.map(() => undefined);
-	const jobs: Array<{ itemIndex: number; field: string; position: number; attachment: AttachmentCell; recordId?: string }> = [];
+	const jobs: Array<{ itemIndex: number; field: string; name: string; attachment: AttachmentCell; recordId?: string }> = [];
 	items.forEach((item, itemIndex) => {
-		const fields = (item.json.fields ?? {}) as Record<string, unknown>;
-		const recordId = typeof item.json.id === 'string' ? item.json.id : undefined;
-		for (const field of settings.fields) {
-			attachmentsIn(fields[field]).forEach((attachment, position) =>
-				jobs.push({ itemIndex, field, position, attachment, recordId }),
-			);
+		for (const { recordId, fields, name } of recordsInItem(item.json)) {
+			for (const field of settings.fields) {
+				attachmentsIn(fields[field]).forEach((attachment, position) =>
+					jobs.push({ itemIndex, field, name: name(field, position), attachment, recordId }),
+				);
+			}
 		}
 	});
 	await forEachBounded(jobs, settings.concurrency ?? DOWNLOAD_CONCURRENCY, async (job) => {
@@ -114,7 +136,7 @@ export async function downloadAttachmentsToItems(
 			});
 			const binary = await ctx.helpers.prepareBinaryData(file.data, file.filename, file.contentType);
 			const item = items[job.itemIndex];
-			item.binary = { ...(item.binary ?? {}), [binaryPropertyName(job.field, job.position)]: binary };
+			item.binary = { ...(item.binary ?? {}), [job.name]: binary };
 		} catch (error) {
 			errors[job.itemIndex] = error instanceof Error ? error : new Error(String(error));
 		}

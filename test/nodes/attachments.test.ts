@@ -6,6 +6,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { filesOf } from '../../emulator/attachments';
 import type { AttachmentCell } from '../../index';
+import { AirtableList } from '../../nodes/AirtableList/AirtableList.node';
 import { AirtableRecords } from '../../nodes/AirtableRecords/AirtableRecords.node';
 import { callLoadOptions } from './harness/editor-methods';
 import { runNode, type RunNodeOptions } from './harness/run-node';
@@ -223,5 +224,30 @@ describe('Airtable Records with attachments (n8n engine, emulator)', () => {
 			continueOnFail: true,
 		});
 		expect(String(read.output[0][0].json.error)).toMatch(/File "big\.bin" is 2\.9 KB, more than the Max File Size of 1\.0 KB/);
+	});
+
+	it('List with Download Attachments: one item per record, flattened, or per page', async () => {
+		await run(
+			{ operation: 'create', columns: NAME_MAPPING, attachments: { values: [{ field: 'Files', binaryProperties: 'data', urls: '', mode: 'append' }] } },
+			[
+				binaryItem({ name: 'a' }, { data: { data: PDF, fileName: 'a.pdf', mimeType: 'application/pdf' } }, 0),
+				binaryItem({ name: 'b' }, { data: { data: IMAGE, fileName: 'b.png', mimeType: 'image/png' } }, 1),
+			],
+		);
+		const list = async (extra: IDataObject) =>
+			await runNode(new AirtableList(), {
+				parameters: params({ returnAll: true, options: { downloadAttachments: ['Files'] }, ...extra }),
+				credentials: credentials(),
+			});
+		const records = await list({});
+		expect(records.error).toBeUndefined();
+		expect(records.output[0].map((item) => item.binary?.Files_0?.fileName)).toEqual(['a.pdf', 'b.png']);
+		expect(Buffer.from(records.output[0][1].binary!.Files_0.data, 'base64').equals(IMAGE)).toBe(true);
+
+		const flat = await list({ options: { downloadAttachments: ['Files'], flatten: true } });
+		expect(flat.output[0].map((item) => item.binary?.Files_0?.fileName)).toEqual(['a.pdf', 'b.png']);
+
+		const pages = await list({ output: 'page' });
+		expect(Object.keys(pages.output[0][0].binary ?? {}).sort()).toEqual(['Files_0_0', 'Files_1_0']);
 	});
 });
