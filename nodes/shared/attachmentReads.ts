@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import type { AirtableClient } from '../client/AirtableClient';
 import { downloadSettingsFrom } from './attachmentProperties';
-import { downloadAttachmentsToItems, type RecordItem } from './binary';
+import { downloadAttachmentsToItems, type BinaryWriter, type RecordItem } from './binary';
 import { failedItemOrThrow } from './items';
 import { groupItems, optionsOf, targetOf } from './parameters';
 
@@ -63,4 +63,38 @@ export async function downloadIntoItems(
 	const settings = downloadSettingsFrom(options);
 	if (!settings) return items.map(() => undefined);
 	return await downloadAttachmentsToItems(ctx, client.base(target.baseId).table(target.table), items as RecordItem[], settings);
+}
+
+/**
+ * Download Attachments for the Instant Trigger: each record change item (`recordId`, `tableId`,
+ * `fields`) gets its files as binary data. A trigger must never drop a change, so a file that
+ * cannot be downloaded leaves the item in place with `attachmentError` saying why.
+ */
+export async function triggerItemsWithFiles(
+	ctx: BinaryWriter,
+	client: AirtableClient,
+	baseId: string,
+	items: IDataObject[],
+	options: IDataObject,
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = items.map((json) => ({ json }));
+	const settings = downloadSettingsFrom(options);
+	if (!settings) return output;
+	const byTable = new Map<string, number[]>();
+	items.forEach((json, position) => {
+		if (typeof json.recordId !== 'string' || typeof json.tableId !== 'string' || !json.fields) return;
+		byTable.set(json.tableId, [...(byTable.get(json.tableId) ?? []), position]);
+	});
+	for (const [tableId, positions] of byTable) {
+		const records: RecordItem[] = positions.map((position) => ({
+			json: { id: items[position].recordId, fields: items[position].fields },
+		}));
+		const errors = await downloadAttachmentsToItems(ctx, client.base(baseId).table(tableId), records, settings);
+		positions.forEach((position, i) => {
+			if (records[i].binary) output[position].binary = records[i].binary;
+			const error = errors[i];
+			if (error) output[position].json = { ...output[position].json, attachmentError: error.message };
+		});
+	}
+	return output;
 }

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import type { IBinaryData } from 'n8n-workflow';
 
+import { triggerItemsWithFiles } from '../../../nodes/shared/attachmentReads';
 import {
 	binaryPropertyName,
 	downloadAttachmentsToItems,
@@ -9,7 +10,7 @@ import {
 	type BinaryWriter,
 	type RecordItem,
 } from '../../../nodes/shared/binary';
-import { BASE, makeClient, TABLE, useNock } from '../helpers';
+import { BASE, makeClient, record, TABLE, useNock } from '../helpers';
 
 useNock();
 
@@ -110,5 +111,33 @@ describe('downloadAttachmentsToItems', () => {
 		expect(scope.isDone()).toBe(true);
 		expect(peak).toBeGreaterThan(1);
 		expect(peak).toBeLessThanOrEqual(3);
+	});
+});
+
+describe('triggerItemsWithFiles', () => {
+	it('gives record changes their files and never drops a change whose file cannot be had', async () => {
+		nock(FILES).get('/attT1').reply(200, 'first').get('/attGone').reply(410, 'expired');
+		nock('https://api.airtable.com').get(`/v0/${BASE}/${TABLE}/recGone`).reply(200, record('recGone', {}));
+		const items = [
+			{ event: 'record.created', baseId: BASE, tableId: TABLE, recordId: 'recOk', fields: { Files: [attachment('attT1', 't.pdf', 5)] } },
+			{ event: 'record.updated', baseId: BASE, tableId: TABLE, recordId: 'recGone', fields: { Files: [attachment('attGone', 'g.pdf', 1)] } },
+			{ event: 'record.deleted', baseId: BASE, tableId: TABLE, recordId: 'recDel', fields: {} },
+			{ event: 'field.created', baseId: BASE, tableId: TABLE, fieldId: 'fldX' },
+		];
+		const output = await triggerItemsWithFiles(writer(), makeClient(), BASE, items, { downloadAttachments: ['Files'] });
+		expect(output).toHaveLength(4);
+		expect(Buffer.from(output[0].binary!.Files_0.data, 'base64').toString()).toBe('first');
+		expect(output[1].binary).toBeUndefined();
+		expect(String(output[1].json.attachmentError)).toMatch(/"g\.pdf" \(attGone\) is no longer in field "Files" of record recGone/);
+		expect(output[2].json.event).toBe('record.deleted');
+		expect(output[3].json).toEqual(items[3]);
+	});
+
+	it('without Download Attachments the items are passed on untouched and nothing is fetched', async () => {
+		const items = [{ event: 'record.created', tableId: TABLE, recordId: 'rec1', fields: { Files: [attachment('attN', 'n.pdf', 1)] } }];
+		const client = makeClient();
+		const output = await triggerItemsWithFiles(writer(), client, BASE, items, {});
+		expect(output).toEqual([{ json: items[0] }]);
+		expect(client.stats().requests).toBe(0);
 	});
 });
