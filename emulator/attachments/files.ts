@@ -58,6 +58,14 @@ export class FileStore {
 	}
 }
 
+/** A `data:` URL's bytes and MIME type. */
+export function decodeDataUrl(url: string, filename: string): StoredFile | undefined {
+	const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(url);
+	if (!match) return undefined;
+	const data = match[2] ? Buffer.from(match[3], 'base64') : Buffer.from(decodeURIComponent(match[3]));
+	return { data, filename, type: match[1] || 'application/octet-stream' };
+}
+
 const stores = new WeakMap<EmulatorApp, FileStore>();
 
 /** The file store of one emulator instance (kept beside the app, so several emulators never share one). */
@@ -92,8 +100,13 @@ export function presentFileUrls(
 		if (Array.isArray(value)) return value.map(visit);
 		if (!value || typeof value !== 'object') return value;
 		const object = value as Record<string, unknown>;
+		if (typeof object.id === 'string' && typeof object.url === 'string' && object.url.startsWith('data:') && !store.has(object.id)) {
+			// Seeds carry their files inline; they join the store the first time an answer shows them.
+			const decoded = decodeDataUrl(object.url, typeof object.filename === 'string' ? object.filename : 'file');
+			if (decoded) store.put(object.id, decoded);
+		}
 		const stored = typeof object.id === 'string' ? store.get(object.id) : undefined;
-		if (stored && typeof object.id === 'string' && typeof object.url !== 'string') {
+		if (stored && typeof object.id === 'string' && (typeof object.url !== 'string' || object.url.startsWith('data:'))) {
 			// A kept `{id}` in an answer written before the cell was completed: describe the file in full.
 			return visit(describe(object.id, stored));
 		}

@@ -1,7 +1,7 @@
 import { locateRecord } from '../model';
 import type { EmulatorApp } from '../state';
 import { attachmentCell } from './upload';
-import { filesOf, type StoredFile } from './files';
+import { decodeDataUrl, filesOf, type StoredFile } from './files';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const MAX_URL_FILE_BYTES = 64 * 1024 * 1024;
@@ -92,11 +92,4 @@ async function fetchLoopback(url: string, filename: string): Promise<StoredFile 
 	} catch {
 		return undefined;
 	}
-}
-
-function decodeDataUrl(url: string, filename: string): StoredFile | undefined {
-	const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(url);
-	if (!match) return undefined;
-	const data = match[2] ? Buffer.from(match[3], 'base64') : Buffer.from(decodeURIComponent(match[3]));
-	return { data, filename, type: match[1] || 'application/octet-stream' };
 }
