@@ -11,11 +11,12 @@ import type { AirtableClient } from '../client/AirtableClient';
 import type { TableHandle } from '../client/records';
 import { isWritableField } from '../client/schema';
 import type { AirtableRecord, Fields } from '../client/types';
+import { AttachmentFiles } from '../shared/attachmentWrites';
 import { getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
 import { mappedFieldsOf, parseFieldList } from '../shared/mapper';
 import { useFieldIdsIn } from '../shared/parameters';
-import { ItemOutcomes } from '../shared/outcomes';
+import { forItem, ItemOutcomes } from '../shared/outcomes';
 import { changedFields, isEmptyCell } from './compare';
 import {
 	type DuplicatePolicy,
@@ -86,13 +87,14 @@ export interface SyncCounts {
 }
 
 /** Reads every item's fields and merge key; items without a full key fail before any request. */
-function keyItems(ctx: IExecuteFunctions, settings: UpsertSettings, outcomes: ItemOutcomes): KeyedItem[] {
+function keyItems(ctx: IExecuteFunctions, settings: UpsertSettings, outcomes: ItemOutcomes, files: AttachmentFiles): KeyedItem[] {
 	const keyed: KeyedItem[] = [];
 	for (let itemIndex = 0; itemIndex < outcomes.itemCount; itemIndex++) {
 		try {
 			const { fields } = mappedFieldsOf(ctx, itemIndex, { ignoreFields: settings.ignoreFields });
 			const missing = missingMergeFields(fields, settings.mergeFields);
 			if (missing.length) throw missingKeyError(itemIndex, missing, settings.mergeFields);
+			Object.assign(fields, files.plan(itemIndex));
 			keyed.push({ itemIndex, fields, key: mergeKeyOf(fields, settings.mergeFields, settings.columnTypes) });
 		} catch (error) {
 			outcomes.fail(itemIndex, error);
@@ -110,8 +112,9 @@ async function readExisting(
 	table: TableHandle,
 	settings: UpsertSettings,
 	items: KeyedItem[],
+	attachmentFields: string[],
 ): Promise<{ records: AirtableRecord[]; byKey: Map<string, AirtableRecord> }> {
-	const fieldNames = new Set(settings.mergeFields);
+	const fieldNames = new Set([...settings.mergeFields, ...(settings.skipUnchanged ? attachmentFields : [])]);
 	if (settings.skipUnchanged) for (const item of items) for (const field of Object.keys(item.fields)) fieldNames.add(field);
 	const wholeRecords = settings.skipUnchanged && settings.replace;
 	const records = await table
@@ -159,7 +162,8 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 	const itemCount = ctx.getInputData().length;
 	const outcomes = new ItemOutcomes(ctx, itemCount);
 
-	const keyed = keyItems(ctx, settings, outcomes);
+	const files = new AttachmentFiles(ctx, 'upsert');
+	const keyed = keyItems(ctx, settings, outcomes, files);
 	const { winners, superseded, conflicts } = resolveDuplicates(keyed, settings.onDuplicateKeys, settings.mergeFields);
 	for (const [itemIndex, error] of conflicts) outcomes.fail(itemIndex, error);
 	outcomes.throwIfFailedBeforeSending();
@@ -175,7 +179,7 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 	const client = await getAirtableClient(ctx);
 	const table = client.base(settings.baseId).table(settings.table);
 	const needsListing = settings.skipUnchanged || settings.deleteMissing;
-	const existing = needsListing ? await readExisting(table, settings, winners) : undefined;
+	const existing = needsListing ? await readExisting(table, settings, winners, files.fields()) : undefined;
 	const otherWritable =
 		settings.skipUnchanged && settings.replace ? await writableFieldKeys(client, settings) : undefined;
 
@@ -184,7 +188,9 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 	const toSend: KeyedItem[] = [];
 	for (const item of winners) {
 		const current = settings.skipUnchanged ? existing?.byKey.get(item.key) : undefined;
-		if (current && isUnchanged(item.fields, current, otherWritable)) {
+		// With PUT a file cell left out would be cleared, so files are compared only for PATCH.
+		const filesThere = current && !settings.replace ? files.dropIfAlreadyThere(item.itemIndex, item.fields, current.fields) : true;
+		if (current && filesThere && isUnchanged(item.fields, current, otherWritable)) {
 			counts.unchanged++;
 			recordIdByItem.set(item.itemIndex, current.id);
 			outcomes.succeed(item.itemIndex, recordOutput(current.id, 'unchanged', current.fields));
@@ -203,6 +209,8 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 				replace: settings.replace,
 			},
 		);
+		// Files go in once their records exist, before the output is built from the records.
+		const fileErrors = await files.afterWrite(table, results, toSend.map((item) => item.itemIndex));
 		outcomes.settle(
 			results,
 			toSend.map((item) => item.itemIndex),
@@ -213,6 +221,7 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 				return recordOutput(record.id, created ? 'created' : 'updated', record.fields);
 			},
 		);
+		for (const [itemIndex, error] of fileErrors) outcomes.fail(itemIndex, forItem(error, itemIndex));
 	}
 
 	const keyedByIndex = new Map(keyed.map((item) => [item.itemIndex, item]));
