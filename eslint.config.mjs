@@ -6,9 +6,8 @@ export default [
 	// Compiled emulator/bench output and the cached n8n install are not sources.
 	{ ignores: ['build/**', '.cache/**', 'docs/**'] },
 	...configWithoutCloudSupport,
-	// This package ships runtime dependencies on purpose — `bottleneck` for the shared rate
-	// limiter, `luxon` for dates, `ioredis` for limits shared across queue-mode workers — so the
-	// n8n Cloud ban on them is off.
+	// This package ships runtime dependencies on purpose — `luxon` for dates, `ioredis` for
+	// limits shared across queue-mode workers — so the n8n Cloud ban on them is off.
 	{
 		files: ['package.json'],
 		rules: { '@n8n/community-nodes/no-runtime-dependencies': 'off' },

@@ -24,6 +24,8 @@ export {
 	AirtableNetworkError,
 	AirtableNotSentError,
 	AirtableUnknownOutcomeError,
+	AirtableUnavailableError,
+	AirtableTimeBudgetError,
 	isAirtableError,
 	isRetryable,
 	errorKind,
@@ -45,7 +47,7 @@ export {
 	CONDITION_OPERATORS,
 	type ConditionOperator,
 } from './nodes/client/formula';
-export { BaseSchema, READ_ONLY_FIELD_TYPES, isWritableField, resetSchemaCache } from './nodes/client/schema';
+export { BaseSchema, READ_ONLY_FIELD_TYPES, isWritableField } from './nodes/client/schema';
 export {
 	createFetchExecutor,
 	TransportError,
@@ -55,14 +57,11 @@ export {
 	DEFAULT_BASE_URL,
 	type FetchExecutorOptions,
 } from './nodes/client/http';
-export { DEFAULT_LIMITS, resetThrottleRegistry, throttleRegistryKeys } from './nodes/client/throttle';
-export {
-	closeSharedLimits,
-	sharedLimitsFromEnv,
-	n8nQueueRedisOptions,
-	resolveSharedLimits,
-	DEFAULT_SHARED_KEY_PREFIX,
-} from './nodes/client/sharedLimits';
+export { DEFAULT_LIMITS } from './nodes/client/throttle';
+export { systemClock, type Clock } from './nodes/client/clock';
+export type { BreakerState } from './nodes/client/breaker';
+export type { SharedLimitStore, SharedWindow, SharedDecision } from './nodes/client/sharedLimits';
+export type { Slot } from './nodes/client/throttle';
 export { MAX_RECORDS_PER_REQUEST } from './nodes/client/batch';
 export { MAX_PAGE_SIZE } from './nodes/client/list';
 export {

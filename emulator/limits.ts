@@ -13,9 +13,13 @@ export class RateLimiter {
 
 	constructor(public config: LimitsConfig) {}
 
-	/** Throws the 429 to send, or counts the request. */
-	admit(now: number, tokenKey: string, baseId: string | undefined): void {
-		if (!this.config.enabled) return this.countMonthly(now, baseId);
+	/**
+	 * Throws the 429 to send, or counts the request. `metered` = false for metadata calls: a
+	 * public report of an exhausted quota saw `/v0/meta/*` keep answering while data calls got 429.
+	 */
+	admit(now: number, tokenKey: string, baseId: string | undefined, metered = true): void {
+		const quotaBase = metered ? baseId : undefined;
+		if (!this.config.enabled) return this.countMonthly(now, quotaBase);
 		const keys: Array<[string, LimitsConfig['perBase']]> = [[`token:${tokenKey}`, this.config.perToken]];
 		if (baseId) keys.push([`base:${baseId}`, this.config.perBase]);
 		for (const [key] of keys) {
@@ -30,7 +34,7 @@ export class RateLimiter {
 			}
 		}
 		for (const [key] of keys) this.windows.get(key)!.push(now);
-		this.countMonthly(now, baseId);
+		this.countMonthly(now, quotaBase);
 	}
 
 	private countMonthly(now: number, baseId: string | undefined): void {

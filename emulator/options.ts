@@ -28,7 +28,7 @@ export interface LimitsConfig {
 	perBase: RateWindow;
 	perToken: RateWindow;
 	lockoutMs: number;
-	/** Requests per base per calendar month before PUBLIC_API_BILLING_LIMIT_EXCEEDED; null = unlimited. */
+	/** Data requests (not /v0/meta/*) per base per calendar month before PUBLIC_API_BILLING_LIMIT_EXCEEDED; null = unlimited. */
 	monthlyQuota: number | null;
 }
 

@@ -173,7 +173,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			const baseId = route.baseParam ? params[route.baseParam] : undefined;
 			const limitedBase = baseId && app.bases.has(baseId) && canSeeBase(call.token, baseId) ? baseId : undefined;
 			if (baseId) call.baseId = baseId;
-			app.limiter.admit(arrivedAt, call.token.token, limitedBase);
+			app.limiter.admit(arrivedAt, call.token.token, limitedBase, !route.endpoint.startsWith('meta.'));
 
 			fault = app.faults.decide({ method, path: url.pathname, baseId, write: call.write });
 			if (fault.latencyMs > 0) await delay(fault.latencyMs);

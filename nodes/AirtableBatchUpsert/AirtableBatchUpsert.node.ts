@@ -10,6 +10,7 @@ import { attachmentsToUploadProperty } from '../shared/attachmentProperties';
 import { toNodeError } from '../shared/items';
 import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
 import { authenticationProperty, baseLocator, credentialsDescription, tableLocator } from '../shared/properties';
+import { rejectUnknownToolArguments } from '../shared/toolArguments';
 import {
 	columnsProperty,
 	deleteMissingProperty,
@@ -18,6 +19,7 @@ import {
 	skipUnchangedProperty,
 } from './description';
 import { executeUpsert } from './sync';
+import { upsertToolDescription } from './toolDescription';
 
 export class AirtableBatchUpsert implements INodeType {
 	description: INodeTypeDescription = {
@@ -43,6 +45,7 @@ export class AirtableBatchUpsert implements INodeType {
 			deleteMissingProperty,
 			maxDeletionsProperty,
 			optionsProperty,
+			upsertToolDescription,
 		],
 	};
 
@@ -50,6 +53,7 @@ export class AirtableBatchUpsert implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		try {
+			rejectUnknownToolArguments(this);
 			return [await executeUpsert(this)];
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);

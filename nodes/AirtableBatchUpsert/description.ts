@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ignoreFieldsOption, typecastOption, useFieldIdsOption } from '../shared/properties';
+import { ignoreFieldsOption, timeBudgetOption, typecastOption, useFieldIdsOption } from '../shared/properties';
 
 export const columnsProperty: INodeProperties = {
 	displayName: 'Fields',
@@ -43,6 +43,8 @@ export const deleteMissingProperty: INodeProperties = {
 	default: false,
 	description:
 		'Whether to delete, after the upsert, every record of the table whose merge key is in none of the input items, so the table mirrors the input. Refused when the input has no valid items.',
+	// An AI tool call carries one item: every other record would count as missing.
+	displayOptions: { hide: { '@tool': [true] } },
 };
 
 export const maxDeletionsProperty: INodeProperties = {
@@ -114,6 +116,7 @@ export const optionsProperty: INodeProperties = {
 			description:
 				'Whether matched records are replaced instead of updated: every field not mapped here is CLEARED on each matched record. Only use it when the mapping covers every field you want to keep.',
 		},
+		timeBudgetOption,
 		typecastOption,
 		useFieldIdsOption,
 	],

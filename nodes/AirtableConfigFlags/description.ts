@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationProperty, optionsCollection } from '../shared/properties';
+import { operationProperty, optionsCollection, timeBudgetOption } from '../shared/properties';
 
 export const flagsOperationProperty = operationProperty(
 	[
@@ -97,6 +97,7 @@ export const flagProperties: INodeProperties[] = [
 			description:
 				'Number column with the percentage (0–100) of subjects the flag is on for; empty means 100',
 		},
+		timeBudgetOption,
 		{
 			displayName: 'Unknown Flag',
 			name: 'unknownFlag',

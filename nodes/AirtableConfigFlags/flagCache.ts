@@ -1,3 +1,4 @@
+import { processState, type Registry } from '../client/state';
 import type { FlagTable } from './flagTable';
 
 export interface FlagSnapshot {
@@ -22,12 +23,20 @@ interface Entry {
 }
 
 /**
- * Process-wide cache of flag tables. Concurrent callers with the same key share one read;
- * a finished read is reused while younger than the caller's TTL; a failed read is forgotten
- * so the next call tries again. TTL 0 turns caching off (every call reads).
+ * Process-wide cache of flag tables (kept in the process state module, bounded). Concurrent
+ * callers with the same key share one read; a finished read is reused while younger than the
+ * caller's TTL; a failed read is forgotten so the next call tries again. TTL 0 turns caching
+ * off (every call reads).
  */
 export class FlagCache {
-	private readonly entries = new Map<string, Entry>();
+	constructor(
+		private readonly entries: Registry<Entry> = processState.registry<Entry>('configFlags.tables', {
+			maxEntries: 1_000,
+			idleMs: 60 * 60_000,
+			// A read in flight has callers waiting on it.
+			canEvict: (entry) => entry.fetchedAt !== undefined,
+		}),
+	) {}
 
 	/** Replaceable for tests that need to move time forward without waiting. */
 	clock: () => number = () => Date.now();
@@ -67,8 +76,9 @@ export class FlagCache {
 
 	private sweep(): void {
 		const now = this.clock();
-		for (const [key, entry] of this.entries) {
-			if (entry.fetchedAt !== undefined && now - entry.fetchedAt >= entry.ttlMs) this.entries.delete(key);
+		for (const key of this.entries.keys()) {
+			const entry = this.entries.get(key);
+			if (entry?.fetchedAt !== undefined && now - entry.fetchedAt >= entry.ttlMs) this.entries.delete(key);
 		}
 	}
 }

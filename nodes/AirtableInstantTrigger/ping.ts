@@ -10,6 +10,7 @@ import { verifyWebhookMac } from '../client/webhooks';
 import { triggerItemsWithFiles } from '../shared/attachmentReads';
 import { getAirtableClient } from '../shared/executor';
 import { triggerCoordination } from '../shared/triggerCoordination';
+import { countEmittedChanges, countWebhookPing } from '../shared/webhookMetrics';
 import { coalesce } from './coalesce';
 import { drainWebhook, type DrainResult } from './drain';
 import { describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
@@ -160,8 +161,10 @@ export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookRespon
 	const state = pingedId ? stateForPing(ctx.getWorkflowStaticData('node'), pingedId, owner) : undefined;
 	const rawBody = await rawBodyOf(ctx);
 	if (!state || !rawBody || !verifyWebhookMac(rawBody, header, state.macSecretBase64)) {
+		countWebhookPing(body.base?.id, false);
 		return refuse(ctx, 403, 'Invalid X-Airtable-Content-MAC signature');
 	}
+	countWebhookPing(body.base?.id, true);
 	adoptState(state, owner, key);
 	acknowledge(ctx);
 
@@ -182,6 +185,7 @@ export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookRespon
 		);
 	}
 	if (!items.length) return { noWebhookResponse: true };
+	countEmittedChanges(items);
 	const data: INodeExecutionData[] = await triggerItemsWithFiles(
 		ctx,
 		await getAirtableClient(ctx),

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { resetTriggerCoordination, triggerCoordination } from '../shared/triggerCoordination';
+import { type CoordinationLogger, resetTriggerCoordination, triggerCoordination } from '../shared/triggerCoordination';
 import { forgetCursor, newestCursor } from './drain';
 
 /** A webhook replaced while it still held undelivered payloads; keep-alive drains, then deletes it. */
@@ -162,8 +162,15 @@ export function stateForPing(staticData: IDataObject, webhookId: string, owner: 
  * and the keep-alive never both replace a webhook, and never drain side by side. Test mode
  * ("listen for test event") has its own webhook and its own lock.
  */
-export async function withNodeLock<T>(ctx: NodeIdentity, manual: boolean, work: () => Promise<T>): Promise<T> {
-	return await triggerCoordination().withLock(`node:${nodeKey(ctx)}${manual ? ':test' : ''}`, work);
+export async function withNodeLock<T>(
+	ctx: NodeIdentity & { logger: CoordinationLogger },
+	manual: boolean,
+	work: () => Promise<T>,
+): Promise<T> {
+	const coordination = triggerCoordination();
+	// The one "Redis unavailable" warning goes to n8n's log.
+	coordination.logger = ctx.logger;
+	return await coordination.withLock(`node:${nodeKey(ctx)}${manual ? ':test' : ''}`, work);
 }
 
 /**

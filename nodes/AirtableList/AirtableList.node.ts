@@ -3,9 +3,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { listSearch, resourceMapping } from '../shared/methods';
 import { actionNodeBase } from '../shared/nodeDescription';
 import { authenticationProperty, baseLocator, tableLocator, viewLocator } from '../shared/properties';
+import { rejectUnknownToolArguments } from '../shared/toolArguments';
 import { filterProperties, optionsProperty, readProperties, sortProperty } from './description';
 import { executeList } from './execute';
 import { loadOptions } from './methods';
+import { listToolDescription } from './toolDescription';
 
 export class AirtableList implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,12 +29,14 @@ export class AirtableList implements INodeType {
 			sortProperty,
 			...readProperties,
 			optionsProperty,
+			listToolDescription,
 		],
 	};
 
 	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		rejectUnknownToolArguments(this);
 		return await executeList.call(this);
 	}
 }

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { downloadAttachmentsOption, maxFileSizeOption } from '../shared/attachmentProperties';
-import { optionsCollection, useFieldIdsOption } from '../shared/properties';
+import { optionsCollection, timeBudgetOption, useFieldIdsOption } from '../shared/properties';
 
 const fieldsDependOn = ['base.value', 'table.value'];
 const conditionsOnly = { show: { filterMode: ['conditions'] } };
@@ -274,6 +274,7 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		default: 100,
 		description: 'Records per request (and per item in page output), at most 100',
 	},
+	timeBudgetOption,
 	{
 		displayName: 'Time Zone',
 		name: 'timeZone',

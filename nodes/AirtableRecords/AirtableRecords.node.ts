@@ -4,11 +4,13 @@ import { toNodeError } from '../shared/items';
 import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
 import { actionNodeBase } from '../shared/nodeDescription';
 import { authenticationProperty, baseLocator, tableLocator } from '../shared/properties';
+import { rejectUnknownToolArguments } from '../shared/toolArguments';
 import { recordsAttachmentsProperty } from './actions/attachments';
 import { recordsOperationProperty } from './actions/operation';
 import { recordsOptionsProperty } from './actions/options';
 import { recordIdProperty } from './actions/recordId';
 import { operationProperties, route } from './actions/router';
+import { recordsToolDescriptions } from './toolDescriptions';
 
 export class AirtableRecords implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,6 +32,7 @@ export class AirtableRecords implements INodeType {
 			...operationProperties,
 			recordsAttachmentsProperty,
 			recordsOptionsProperty,
+			...recordsToolDescriptions,
 		],
 	};
 
@@ -37,6 +40,7 @@ export class AirtableRecords implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		try {
+			rejectUnknownToolArguments(this);
 			return [await route(this)];
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);

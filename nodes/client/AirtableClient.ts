@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from './clock';
 import { AirtableInputError } from './errors';
 import { createFetchExecutor } from './http';
 import { metricsText } from './metrics';
@@ -5,7 +6,6 @@ import { TableHandle } from './records';
 import { RequestRunner } from './request';
 import { REPLAY_FAST_LIMITS, simulatedExecutor } from './simulation';
 import { BaseSchema, cachedSchema } from './schema';
-import { resolveSharedLimits, sharedLimitStore } from './sharedLimits';
 import { hashIdentity, resolveLimits, Throttle } from './throttle';
 import type {
 	AirtableClientOptions,
@@ -31,6 +31,7 @@ export class BaseHandle {
 		readonly id: string,
 		private readonly schemaCacheKey: string,
 		private readonly schemaTtlMs: number,
+		private readonly clock: Clock,
 	) {
 		this.webhooks = new WebhooksHandle(runner, id);
 	}
@@ -41,7 +42,8 @@ export class BaseHandle {
 
 	/** The base's tables and fields, cached process-wide for schemaTtlMs unless `refresh`. */
 	async schema(options: { refresh?: boolean } = {}): Promise<BaseSchema> {
-		return await cachedSchema(this.schemaCacheKey, this.schemaTtlMs, options.refresh === true, async () => {
+		const cache = { key: this.schemaCacheKey, ttlMs: this.schemaTtlMs, clock: this.clock };
+		return await cachedSchema(cache, options.refresh === true, async () => {
 			const response = await this.runner.call<{ tables?: TableSchema[] } | undefined>({
 				method: 'GET',
 				path: `/v0/meta/bases/${encodeURIComponent(this.id)}/tables`,
@@ -63,6 +65,7 @@ export class AirtableClient {
 	private readonly runner: RequestRunner;
 	private readonly identityHash: string;
 	private readonly schemaTtlMs: number;
+	private readonly clock: Clock;
 
 	constructor(options: AirtableClientOptions) {
 		const { token, executor, simulation } = options ?? {};
@@ -71,6 +74,8 @@ export class AirtableClient {
 			throw new AirtableInputError('AirtableClient needs a token (or an executor that authenticates)');
 		}
 		const limits = resolveLimits(replaying && simulation.speed !== 'recorded' ? { ...options.limits, ...REPLAY_FAST_LIMITS } : options.limits);
+		this.clock = options.clock ?? systemClock;
+		this.schemaTtlMs = options.schemaTtlMs ?? DEFAULT_SCHEMA_TTL_MS;
 		const network: HttpExecutor | undefined =
 			executor ??
 			(token ? createFetchExecutor({ token, baseUrl: options.baseUrl, timeoutMs: limits.requestTimeoutMs }) : undefined);
@@ -78,25 +83,26 @@ export class AirtableClient {
 			? simulatedExecutor(network, simulation, { secrets: [token, options.identity] })
 			: (network as HttpExecutor);
 		this.identityHash = hashIdentity(options.identity ?? token ?? ANONYMOUS_IDENTITY);
-		this.schemaTtlMs = options.schemaTtlMs ?? DEFAULT_SCHEMA_TTL_MS;
 		const secrets = [token, options.identity].filter((value): value is string => !!value && value.length >= 8);
 		const redact = (text: string) => secrets.reduce((clean, secret) => clean.split(secret).join('[redacted]'), text);
-		const shared = resolveSharedLimits(options.sharedLimits);
-		const store = shared ? sharedLimitStore(shared, options.logger) : undefined;
-		this.runner = new RequestRunner(
-			transport,
-			new Throttle(this.identityHash, limits, store),
-			limits,
-			redact,
-			options.logger,
-		);
+		const throttle = new Throttle(this.identityHash, limits, this.clock, options.sharedLimits);
+		this.runner = new RequestRunner(transport, throttle, limits, this.clock, redact, options.logger);
+	}
+
+	/**
+	 * The same client (limiters, breakers, stats) with another time budget for each call made
+	 * through it, e.g. `client.withTimeBudget(10_000).base(id).table(t).get(recordId)`.
+	 */
+	withTimeBudget(budgetMs: number): AirtableClient {
+		if (!(budgetMs > 0)) throw new AirtableInputError('The time budget must be a positive number of ms');
+		const view = Object.create(AirtableClient.prototype) as AirtableClient;
+		return Object.assign(view, this, { runner: this.runner.withBudget(budgetMs) });
 	}
 
 	base(baseId: string): BaseHandle {
 		if (typeof baseId !== 'string' || !baseId) throw new AirtableInputError('A base id (app…) is required');
-		return new BaseHandle(this.runner, baseId, `${this.identityHash}:${baseId}`, this.schemaTtlMs);
+		return new BaseHandle(this.runner, baseId, `${this.identityHash}:${baseId}`, this.schemaTtlMs, this.clock);
 	}
-
 	/** Every base the token can see (all pages). */
 	async bases(): Promise<BaseInfo[]> {
 		const all: BaseInfo[] = [];
@@ -130,9 +136,9 @@ export class AirtableClient {
 		});
 	}
 
-	/** Counters of this client instance (a snapshot). */
+	/** Counters of this client instance and the breaker state of every base it called (a snapshot). */
 	stats(): ClientStats {
-		return { ...this.runner.stats };
+		return { ...this.runner.stats, breakers: this.runner.breakerStates() };
 	}
 
 	/**

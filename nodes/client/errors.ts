@@ -454,3 +454,32 @@ function itemsSuffix(itemIndexes: number[] | undefined): string {
 	const shown = itemIndexes.slice(0, 20).join(', ') + (itemIndexes.length > 20 ? ', …' : '');
 	return ` [${itemIndexes.length === 1 ? 'item' : 'items'} ${shown}]`;
 }
+
+/** A base's circuit breaker is open: Airtable failed repeatedly, so calls fail fast until `retryAt`. */
+export class AirtableUnavailableError extends AirtableError {
+	/** Epoch milliseconds from which a call may go through again (as a probe). */
+	readonly retryAt: number;
+
+	constructor(details: AirtableErrorDetails, reason: string, retryAt: number, now: number) {
+		const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
+		super(
+			'temporarily-unavailable',
+			`Calls to this base are paused because ${reason}. Retry after ${new Date(retryAt).toISOString()} ` +
+				`(in ${seconds} s); then one request tests whether Airtable is back`,
+			details,
+		);
+		this.retryAt = retryAt;
+	}
+}
+
+/** The call's time budget ran out across its retries and waits (or one wait would have passed it). */
+export class AirtableTimeBudgetError extends AirtableError {
+	constructor(details: AirtableErrorDetails, what: string) {
+		super(
+			'temporarily-unavailable',
+			`${what}. Raise the time budget (node option "Time Budget (Seconds)", ` +
+				'or `limits.budgetMs` in the client), send fewer items at once, or run it again later',
+			details,
+		);
+	}
+}

@@ -93,9 +93,13 @@ export function classifyThrown(
 	return new RequestNotSentError(describe(code, false), localFailureKind(error), code);
 }
 
-/** A refresh that failed or a missing/disconnected credential asks the user to fix the credential. */
+/**
+ * A refresh that failed or a missing/disconnected credential asks the user to fix the credential.
+ * Hosts may say so in `failure.cause` (n8n does for a credential that needs reconnecting).
+ */
 function localFailureKind(error: unknown): RequestNotSentError['kind'] {
-	const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+	const { name, message, failure } = (error ?? {}) as { name?: unknown; message?: unknown; failure?: { cause?: unknown } };
+	if (failure?.cause === 'credential-invalid') return 'credential-invalid';
 	const text = `${String(name)} ${String(message)}`;
 	return /credential|oauth|access token|refresh|reconnect/i.test(text) ? 'credential-invalid' : 'configuration-invalid';
 }

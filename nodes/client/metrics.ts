@@ -112,14 +112,18 @@ export function operationLabel(operation: string): string {
 	return operations.value(operation, OTHER);
 }
 
-/** What the Instant Trigger counts: a ping received or refused, and each record change it emits. */
-export type WebhookEventType = 'ping' | 'ping_rejected' | 'created' | 'updated' | 'deleted';
+/**
+ * What the Instant Trigger counts: a ping received or refused (bad signature), each record
+ * change it emits, and each table or field change (`schema`).
+ */
+export type WebhookEventType = 'ping' | 'ping_rejected' | 'created' | 'updated' | 'deleted' | 'schema';
 const WEBHOOK_EVENT_TYPES: ReadonlySet<string> = new Set<WebhookEventType>([
 	'ping',
 	'ping_rejected',
 	'created',
 	'updated',
 	'deleted',
+	'schema',
 ]);
 
 export interface WebhookEvent {

@@ -29,24 +29,59 @@ const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 export type Redactor = <T>(value: T) => T;
 
+/** Objects whose every value is a cell value (records' `fields`, webhook payloads' cells). */
+const CELL_CONTAINERS = new Set(['fields', 'cellvaluesbyfieldid']);
+/** Keys whose value is a formula, which quotes cell values. */
+const FORMULA_KEYS = new Set(['filterbyformula']);
+
+/**
+ * Same type, no content: matching still works (both sides are redacted alike) and the replayed
+ * answers keep their shape, but no value of the base survives.
+ */
+function placeholderFor(value: unknown): unknown {
+	if (typeof value === 'string') return REDACTED;
+	if (typeof value === 'number') return 0;
+	if (typeof value === 'boolean') return false;
+	if (Array.isArray(value)) return value.map(placeholderFor);
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, placeholderFor(inner)]));
+	}
+	return value;
+}
+
+export interface RedactionOptions {
+	/** Also replace every cell value and formula by a placeholder of the same type. */
+	cellValues?: boolean;
+}
+
 /** A redactor for these known secrets (tokens, identities); at least 8 characters each. */
-export function createRedactor(secrets: ReadonlyArray<string | undefined>): Redactor {
+export function createRedactor(secrets: ReadonlyArray<string | undefined>, options: RedactionOptions = {}): Redactor {
 	const known = secrets.filter((secret): secret is string => !!secret && secret.length >= 8);
 	const redactText = (text: string): string =>
 		known
 			.reduce((clean, secret) => clean.split(secret).join(REDACTED), text)
 			.replace(PERSONAL_ACCESS_TOKEN, REDACTED)
 			.replace(EMAIL_ADDRESS, REDACTED_EMAIL);
+	const walkEntry = (key: string, inner: unknown): unknown => {
+		const name = key.toLowerCase();
+		if (SECRET_KEYS.has(name) && inner !== null && inner !== undefined) return REDACTED;
+		if (options.cellValues && FORMULA_KEYS.has(name) && typeof inner === 'string') return REDACTED;
+		if (options.cellValues && CELL_CONTAINERS.has(name) && inner && typeof inner === 'object' && !Array.isArray(inner)) {
+			return Object.fromEntries(Object.entries(inner as Record<string, unknown>).map(([field, cell]) => [redactText(field), placeholderFor(cell)]));
+		}
+		return walk(inner);
+	};
 	const walk = (value: unknown): unknown => {
 		if (typeof value === 'string') return redactText(value);
-		if (Array.isArray(value)) return value.map(walk);
+		if (Array.isArray(value)) {
+			// Query pairs ([name, value]) carry formulas too.
+			if (value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+				return [redactText(value[0]), walkEntry(value[0], value[1])];
+			}
+			return value.map(walk);
+		}
 		if (value && typeof value === 'object') {
-			return Object.fromEntries(
-				Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
-					redactText(key),
-					SECRET_KEYS.has(key.toLowerCase()) && inner !== null && inner !== undefined ? REDACTED : walk(inner),
-				]),
-			);
+			return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [redactText(key), walkEntry(key, inner)]));
 		}
 		return value;
 	};

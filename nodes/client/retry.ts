@@ -27,15 +27,13 @@ export interface RetryCounters {
 	backoffs: number;
 }
 
-const MAX_RETRY_AFTER_MS = 300_000;
-
 /**
  * The retry policy in one place:
  * - 429 RATE_LIMIT_REACHED: the request was refused, so any request is safe to repeat after
  *   the hold; bounded by maxRateLimitRetries.
  * - 429 PUBLIC_API_BILLING_LIMIT_EXCEEDED: never; the quota does not come back for weeks.
  * - 503: Airtable documents it (RETRIABLE_ERROR) as safe to retry, so even creates retry;
- *   Retry-After is honoured.
+ *   Retry-After is honoured (the call's time budget refuses one that would run past it).
  * - 502/504 and 500: the request may have been applied behind the gateway. Repeatable
  *   requests retry on 502/504 (500 is usually deterministic, so it does not); a create
  *   fails as an unknown outcome.
@@ -47,6 +45,8 @@ export function decideRetry(
 	safety: RequestSafety,
 	counters: RetryCounters,
 	limits: ClientLimits,
+	/** The clock's time, for a Retry-After given as a date. */
+	now: number,
 ): RetryDecision {
 	const canBackOff = counters.backoffs < limits.maxRetries;
 	if ('transport' in failure) {
@@ -63,7 +63,7 @@ export function decideRetry(
 	}
 	if (status === 503) {
 		if (!canBackOff) return { action: 'fail', unknownOutcome: false };
-		const hinted = parseRetryAfter(failure.retryAfter);
+		const hinted = parseRetryAfter(failure.retryAfter, now);
 		return { action: 'retry', delayMs: hinted ?? backoffDelay(counters.backoffs, limits) };
 	}
 	if (status === 502 || status === 504) {
@@ -92,8 +92,8 @@ export function backoffDelay(attempt: number, limits: ClientLimits): number {
 	return Math.round(Math.random() * ceiling);
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined): number | undefined {
+/** Retry-After is either delta-seconds or an HTTP date (relative to `now`). */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
 	if (!value) return undefined;
 	const trimmed = value.trim();
 	let ms: number;
@@ -102,7 +102,7 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
 	} else {
 		const date = Date.parse(trimmed);
 		if (Number.isNaN(date)) return undefined;
-		ms = date - Date.now();
+		ms = date - now;
 	}
-	return Math.min(Math.max(0, Math.round(ms)), MAX_RETRY_AFTER_MS);
+	return Math.max(0, Math.round(ms));
 }

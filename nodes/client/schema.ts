@@ -1,3 +1,5 @@
+import { clockTag, type Clock } from './clock';
+import { processState } from './state';
 import type { FieldSchema, TableSchema } from './types';
 
 /** Computed field types: Airtable refuses writes to them. */
@@ -70,30 +72,32 @@ interface CacheEntry {
 }
 
 /* Process-wide, keyed by (token identity hash, base id): different tokens may see different bases. */
-const schemaCache = new Map<string, CacheEntry>();
+const schemaCache = processState.registry<CacheEntry>('client.schemas', { maxEntries: 2_000, idleMs: 30 * 60_000 });
+
+export interface SchemaCacheSlot {
+	/** Identity hash and base id. */
+	key: string;
+	ttlMs: number;
+	clock: Clock;
+}
 
 /**
  * Returns the cached schema or loads it; concurrent callers share one request. Failed
  * loads are not cached.
  */
 export async function cachedSchema(
-	key: string,
-	ttlMs: number,
+	slot: SchemaCacheSlot,
 	refresh: boolean,
 	load: () => Promise<BaseSchema>,
 ): Promise<BaseSchema> {
-	const now = Date.now();
+	const key = slot.key + clockTag(slot.clock);
+	const now = slot.clock.now();
 	const cached = schemaCache.get(key);
 	if (cached && !refresh && cached.expiresAt > now) return await cached.schema;
-	const entry: CacheEntry = { expiresAt: now + ttlMs, schema: load() };
+	const entry: CacheEntry = { expiresAt: now + slot.ttlMs, schema: load() };
 	schemaCache.set(key, entry);
 	entry.schema.catch(() => {
 		if (schemaCache.get(key) === entry) schemaCache.delete(key);
 	});
 	return await entry.schema;
-}
-
-/** For tests: forget every cached schema. */
-export function resetSchemaCache(): void {
-	schemaCache.clear();
 }

@@ -31,6 +31,12 @@ export interface SimulationOptions {
 	 * keeps the client's limits and waits each answer's recorded duration.
 	 */
 	speed?: 'fast' | 'recorded';
+	/**
+	 * Also replace every cell value (records' fields, webhook payload cells) and formula by a
+	 * placeholder of the same type, when recording and when matching. Replays then return
+	 * placeholders: enough to test a workflow's path and request count, not its data.
+	 */
+	redactCellValues?: boolean;
 }
 
 /** Fast replay: no pacing, no hold after a replayed 429, no backoff — the cassette already has the outcome. */
@@ -161,7 +167,7 @@ export interface SimulationContext {
 
 /** Wraps `inner` (unused when replaying) as the options say. */
 export function simulatedExecutor(inner: HttpExecutor | undefined, options: SimulationOptions, context: SimulationContext): HttpExecutor {
-	const redact = createRedactor(context.secrets);
+	const redact = createRedactor(context.secrets, { cellValues: options.redactCellValues === true });
 	const session = sessionFor(options);
 	const now = context.now ?? Date.now;
 	if (options.mode === 'record') {

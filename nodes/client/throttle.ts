@@ -1,8 +1,10 @@
-import Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
 
+import { OutOfBudget, type TimeBudget } from './budget';
+import { clockTag, type Clock } from './clock';
 import { AirtableInputError } from './errors';
 import type { SharedLimitStore, SharedWindow } from './sharedLimits';
+import { processState } from './state';
 import type { ClientLimits, RateWindow } from './types';
 
 export const DEFAULT_LIMITS: ClientLimits = {
@@ -15,6 +17,9 @@ export const DEFAULT_LIMITS: ClientLimits = {
 	retryBaseDelayMs: 500,
 	retryMaxDelayMs: 15_000,
 	requestTimeoutMs: 60_000,
+	budgetMs: 120_000,
+	breakerThreshold: 5,
+	breakerCooldownMs: 30_000,
 };
 
 export function resolveLimits(limits: Partial<ClientLimits> | undefined): ClientLimits {
@@ -24,66 +29,91 @@ export function resolveLimits(limits: Partial<ClientLimits> | undefined): Client
 			throw new AirtableInputError('Rate windows need at least 1 request per a positive number of ms');
 		}
 	}
+	if (!(resolved.budgetMs > 0)) throw new AirtableInputError('The time budget (budgetMs) must be a positive number of ms');
 	return resolved;
 }
 
-export function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-
-/** A slot in one limiter: `use()` when the request starts, `release()` to give it back unused. */
-interface Permit {
-	use(): void;
-	release(): void;
+export function hashIdentity(identity: string): string {
+	return createHash('sha256').update(identity).digest('hex');
 }
 
 /** Extra margin learned after a 429: a first step, doubling on each further 429, capped. */
 const FIRST_LEARNED_MARGIN_MS = 60;
 const MAX_LEARNED_MARGIN_MS = 250;
+/** Limiters and holds nobody used for this long are forgotten (a limiter in use never is). */
+const IDLE_MS = 15 * 60_000;
+const MAX_LIMITERS = 10_000;
+
+/** A taken slot: `dispatched()` when the request leaves, or `release()` when it never will. */
+export interface Slot {
+	/** The request left at `at` (default now): the slot stays taken for one window from then. */
+	dispatched(at?: number): void;
+	/** Give the slot back unused. */
+	release(): void;
+}
+
+interface Waiter {
+	grant(slot: Slot): void;
+	fail(error: OutOfBudget): void;
+	budget?: TimeBudget;
+	cancelTimer?: () => void;
+}
+
+/** A 429 lock-out on one base or token, seen by every limiter of that base or token. */
+interface Hold {
+	until: number;
+	clock: Clock;
+}
+
+const holds = processState.registry<Hold>('client.holds', {
+	maxEntries: MAX_LIMITERS,
+	idleMs: IDLE_MS,
+	canEvict: (hold) => hold.clock.now() >= hold.until,
+});
 
 /**
- * "At most N request starts inside any window": a bottleneck limiter with N concurrent
- * slots, where each slot stays taken for the window (+ margin) after its request STARTED.
- * So N requests go at once and the next one starts exactly when the oldest start leaves the
+ * "At most N requests leave inside any window": N slots, each taken from the moment a
+ * request is let through until one window (+ margin) after it really LEFT (its dispatch).
+ * So N requests go at once, and the next one goes exactly when the oldest dispatch leaves the
  * window — a sliding window, unlike fixed spacing (too slow) or a refilled reservoir (which
  * lets 2N through around a refill).
  *
- * Airtable counts arrivals, not our starts; the margin covers the difference. When a 429
- * shows the margin was too small for this host and network (a loaded machine delays some
- * sends more than others), the limiter learns a wider one, so one lock-out is not followed
- * by another: pace drops by a few percent, the 30-second penalty does not repeat.
+ * Counting from the dispatch and not from the hand-over matters inside n8n: its executor
+ * resolves credentials before the request leaves, and that delay varies with load. Counted
+ * from the hand-over, a slow first request and a fast sixth one reach Airtable within one
+ * second (issue 13).
+ *
+ * Airtable counts arrivals, not our dispatches; the margin covers the difference. When a 429
+ * shows it was too small for this host and network, the limiter learns a wider one, so one
+ * lock-out is not followed by another: pace drops by a few percent, the 30 s penalty does
+ * not repeat.
  */
 export class WindowLimiter {
-	private readonly bottleneck: Bottleneck;
-	private requests: number;
-	private perMs: number;
-	private marginMs: number;
+	private taken = 0;
+	private readonly waiters: Waiter[] = [];
 	private learnedMarginMs = 0;
-	private heldUntil = 0;
+	private wakeAt = Infinity;
+	private cancelWake?: () => void;
 
-	constructor(window: RateWindow, marginMs: number) {
-		this.bottleneck = new Bottleneck({ maxConcurrent: window.requests });
-		this.requests = window.requests;
-		this.perMs = window.perMs;
-		this.marginMs = marginMs;
-	}
+	constructor(
+		private readonly window: RateWindow,
+		private readonly marginMs: number,
+		private readonly clock: Clock,
+		private readonly holdKey: string,
+	) {}
 
-	configure(window: RateWindow, marginMs: number): void {
-		this.perMs = window.perMs;
-		this.marginMs = marginMs;
-		if (window.requests !== this.requests) {
-			this.requests = window.requests;
-			this.bottleneck.updateSettings({ maxConcurrent: window.requests });
-		}
-	}
-
-	/** How long a start occupies its slot: the window, the configured margin and any learned one. */
+	/** How long a dispatch occupies its slot: the window, the configured margin and any learned one. */
 	get windowMs(): number {
-		return this.perMs + this.marginMs + this.learnedMarginMs;
+		return this.window.perMs + this.marginMs + this.learnedMarginMs;
 	}
 
 	get limit(): number {
-		return this.requests;
+		return this.window.requests;
+	}
+
+	/** Requests in flight or waiting: the limiter must not be forgotten. */
+	get busy(): boolean {
+		return this.taken > 0 || this.waiters.length > 0;
 	}
 
 	/** A 429 came although this limiter kept its count: widen the margin for later windows. */
@@ -94,158 +124,246 @@ export class WindowLimiter {
 		);
 	}
 
-	/** Whether most slots were started within the current window (the limit may be what was hit). */
+	/** Whether most slots are taken (the limit may be what a 429 was about). */
 	isNearCapacity(): boolean {
-		return this.bottleneck.counts().EXECUTING >= Math.ceil(this.requests * 0.8);
+		return this.taken >= Math.ceil(this.window.requests * 0.8);
 	}
 
-	/** Blocks every caller of this limiter until the hold ends (a 429 lock-out). */
-	hold(ms: number): void {
-		this.heldUntil = Math.max(this.heldUntil, Date.now() + ms);
+	heldUntil(): number {
+		return holds.get(this.holdKey)?.until ?? 0;
 	}
 
 	isHeld(): boolean {
-		return Date.now() < this.heldUntil;
+		return this.clock.now() < this.heldUntil();
 	}
 
-	acquire(): Promise<Permit> {
-		return new Promise<Permit>((resolveAcquired, rejectAcquired) => {
-			this.bottleneck
-				.schedule(async () => {
-					while (this.isHeld()) await sleep(this.heldUntil - Date.now());
-					let settle!: (used: boolean) => void;
-					const outcome = new Promise<boolean>((resolve) => (settle = resolve));
-					resolveAcquired({ use: () => settle(true), release: () => settle(false) });
-					if (await outcome) await sleep(this.windowMs);
-				})
-				.catch(rejectAcquired);
+	/**
+	 * Waits for a slot, first come first served. With a budget, gives up (OutOfBudget) as soon
+	 * as it is clear the slot cannot come in time: at the deadline, or at once when a hold
+	 * lasts past it.
+	 */
+	acquire(budget?: TimeBudget): Promise<Slot> {
+		return new Promise<Slot>((grant, fail) => {
+			const waiter: Waiter = { grant, fail, budget };
+			if (budget) {
+				waiter.cancelTimer = this.clock.setTimer(() => {
+					this.drop(waiter, new OutOfBudget('a free slot in the rate limiter', 0));
+				}, budget.remainingMs());
+			}
+			this.waiters.push(waiter);
+			this.pump();
 		});
+	}
+
+	private drop(waiter: Waiter, error: OutOfBudget): void {
+		const index = this.waiters.indexOf(waiter);
+		if (index < 0) return;
+		this.waiters.splice(index, 1);
+		waiter.cancelTimer?.();
+		waiter.fail(error);
+	}
+
+	private pump(): void {
+		const heldUntil = this.heldUntil();
+		const now = this.clock.now();
+		if (now < heldUntil) {
+			for (const waiter of [...this.waiters]) {
+				if (waiter.budget && waiter.budget.deadline < heldUntil) {
+					this.drop(waiter, new OutOfBudget('the pause Airtable demands after a 429 (rate limit)', heldUntil - now));
+				}
+			}
+			if (this.waiters.length) this.wakeUpAt(heldUntil);
+			return;
+		}
+		while (this.taken < this.window.requests && this.waiters.length) {
+			const waiter = this.waiters.shift() as Waiter;
+			waiter.cancelTimer?.();
+			this.taken++;
+			waiter.grant(this.slot());
+		}
+	}
+
+	/** One timer at a time, for the earliest moment something may change. */
+	private wakeUpAt(at: number): void {
+		if (at >= this.wakeAt) return;
+		this.cancelWake?.();
+		this.wakeAt = at;
+		this.cancelWake = this.clock.setTimer(() => {
+			this.wakeAt = Infinity;
+			this.cancelWake = undefined;
+			this.pump();
+		}, at - this.clock.now());
+	}
+
+	private slot(): Slot {
+		let settled = false;
+		const free = () => {
+			this.taken--;
+			this.pump();
+		};
+		return {
+			dispatched: (at = this.clock.now()) => {
+				if (settled) return;
+				settled = true;
+				this.clock.setTimer(free, at + this.windowMs - this.clock.now());
+			},
+			release: () => {
+				if (settled) return;
+				settled = true;
+				free();
+			},
+		};
+	}
+
+	/** Blocks every caller of this base or token (all limiters of it) until the hold ends. */
+	static hold(holdKey: string, clock: Clock, ms: number): void {
+		const hold = holds.getOrCreate(holdKey, () => ({ until: 0, clock }));
+		hold.until = Math.max(hold.until, clock.now() + ms);
+	}
+
+	/** Wakes waiters of a limiter after a hold was set elsewhere, so they can re-check their budget. */
+	recheck(): void {
+		this.pump();
 	}
 }
 
 /* Process-wide, so every client instance (every node, execution and workflow) shares them. */
-const registry = new Map<string, WindowLimiter>();
+const limiters = processState.registry<WindowLimiter>('client.limiters', {
+	maxEntries: MAX_LIMITERS,
+	idleMs: IDLE_MS,
+	canEvict: (limiter) => !limiter.busy,
+});
 
-function limiterFor(key: string, window: RateWindow, marginMs: number): WindowLimiter {
-	let limiter = registry.get(key);
-	if (limiter) {
-		// The most recently constructed client's limits apply to the shared limiter.
-		limiter.configure(window, marginMs);
-	} else {
-		limiter = new WindowLimiter(window, marginMs);
-		registry.set(key, limiter);
-	}
-	return limiter;
-}
-
-/** For tests: forget every limiter (and every hold). */
-export function resetThrottleRegistry(): void {
-	registry.clear();
+/**
+ * One limiter per base (or token), per set of limits and per clock: a client asking for
+ * other limits gets a limiter of its own instead of silently reconfiguring everyone's.
+ */
+function limiterFor(holdKey: string, window: RateWindow, marginMs: number, clock: Clock): WindowLimiter {
+	const key = `${holdKey}|${window.requests}/${window.perMs}+${marginMs}`;
+	return limiters.getOrCreate(key, () => new WindowLimiter(window, marginMs, clock, holdKey));
 }
 
 /** For tests and diagnostics: which limiters exist (keys hold hashes, never tokens). */
 export function throttleRegistryKeys(): string[] {
-	return [...registry.keys()];
-}
-
-export function hashIdentity(identity: string): string {
-	return createHash('sha256').update(identity).digest('hex');
+	return limiters.keys();
 }
 
 export interface Passage {
 	/** Milliseconds spent waiting for the slots (including any 429 hold). */
 	waitedMs: number;
-	/** Mark the slots as used: call right before sending. */
-	start(): void;
+	/** The request left (at `at`, default now): its windows count from here. */
+	dispatched(at?: number): void;
 	/** Give the slots back unused (the request was called off). */
 	cancel(): void;
+}
+
+/** Thrown by `Throttle.pass` when another process has opened this base's circuit breaker. */
+export class SharedBreakerOpen extends Error {
+	constructor(readonly ms: number) {
+		super('circuit breaker open in another process');
+	}
 }
 
 /**
  * Gate for one client: a request needs a slot in its base's limiter (when it targets a base)
  * and in its token's limiter. Slots are always taken base first, token second, so waiting
- * requests can never deadlock. With a shared store (Redis), the request then also needs a
- * start in the cross-process windows; while Redis cannot answer, the in-memory slots alone
- * decide (each process on its own, as without Redis).
+ * requests can never deadlock. With a shared store (e.g. Redis), the request then also needs
+ * a start in the cross-process windows; while the store cannot answer, the in-memory slots
+ * alone decide (each process on its own, as without a store).
  */
 export class Throttle {
 	private readonly tokenLimiter: WindowLimiter;
 	private readonly tokenKey: string;
+	private readonly tag: string;
 
 	constructor(
 		identityHash: string,
 		private readonly limits: ClientLimits,
+		private readonly clock: Clock,
 		private readonly shared?: SharedLimitStore,
 	) {
+		this.tag = clockTag(clock);
 		this.tokenKey = `token:${identityHash}`;
-		this.tokenLimiter = limiterFor(this.tokenKey, limits.perToken, limits.windowMarginMs);
+		this.tokenLimiter = limiterFor(this.tokenKey + this.tag, limits.perToken, limits.windowMarginMs, clock);
 	}
 
 	private baseLimiter(baseId: string): WindowLimiter {
-		return limiterFor(`base:${baseId}`, this.limits.perBase, this.limits.windowMarginMs);
+		return limiterFor(`base:${baseId}${this.tag}`, this.limits.perBase, this.limits.windowMarginMs, this.clock);
 	}
 
-	async pass(baseId: string | undefined): Promise<Passage> {
-		const startedWaiting = Date.now();
+	async pass(baseId: string | undefined, budget: TimeBudget): Promise<Passage> {
+		const startedWaiting = this.clock.now();
 		const base = baseId ? this.baseLimiter(baseId) : undefined;
 		for (;;) {
-			const basePermit = base ? await base.acquire() : undefined;
-			const tokenPermit = await this.tokenLimiter.acquire();
-			// A 429 may have put a hold on the base while this request waited for the token slot.
-			let held = base?.isHeld() === true;
-			let releaseShared: (() => void) | undefined;
-			if (!held && this.shared) {
-				const outcome = await this.passShared(baseId, base);
-				if (outcome === 'held') held = true;
-				else releaseShared = outcome;
+			const baseSlot = base ? await base.acquire(budget) : undefined;
+			let tokenSlot: Slot | undefined;
+			let handedOut = false;
+			try {
+				tokenSlot = await this.tokenLimiter.acquire(budget);
+				// A 429 may have put a hold on the base while this request waited for the token slot.
+				let held = base?.isHeld() === true;
+				let sharedSlot: Slot | undefined;
+				if (!held && this.shared) {
+					const outcome = await this.passShared(baseId, base, budget);
+					if (outcome === 'held') held = true;
+					else sharedSlot = outcome;
+				}
+				if (held) continue;
+				handedOut = true;
+				const slots = [baseSlot, tokenSlot, sharedSlot];
+				return {
+					waitedMs: this.clock.now() - startedWaiting,
+					dispatched: (at) => slots.forEach((slot) => slot?.dispatched(at)),
+					cancel: () => slots.forEach((slot) => slot?.release()),
+				};
+			} finally {
+				// Given back when the wait failed (budget, breaker) or must start over (a hold).
+				if (!handedOut) {
+					tokenSlot?.release();
+					baseSlot?.release();
+				}
 			}
-			if (held) {
-				tokenPermit.release();
-				basePermit?.release();
-				continue;
-			}
-			return {
-				waitedMs: Date.now() - startedWaiting,
-				start: () => {
-					basePermit?.use();
-					tokenPermit.use();
-				},
-				cancel: () => {
-					basePermit?.release();
-					tokenPermit.release();
-					releaseShared?.();
-				},
-			};
 		}
 	}
 
 	/**
 	 * Waits (holding this process's slots, so local order is kept) until every process's
 	 * window has room. 'held' when another process met a 429: the hold is copied onto the local
-	 * limiter so this process's other callers wait without asking Redis.
+	 * limiters so this process's other callers wait without asking the store.
 	 */
 	private async passShared(
 		baseId: string | undefined,
 		base: WindowLimiter | undefined,
-	): Promise<(() => void) | 'held' | undefined> {
+		budget: TimeBudget,
+	): Promise<Slot | 'held' | undefined> {
 		const shared = this.shared as SharedLimitStore;
 		const windows: SharedWindow[] = [];
 		if (baseId && base) windows.push({ key: `base:${baseId}`, limit: base.limit, windowMs: base.windowMs });
 		windows.push({ key: this.tokenKey, limit: this.tokenLimiter.limit, windowMs: this.tokenLimiter.windowMs });
 		for (;;) {
-			const decision = await shared.acquire(windows);
+			const decision = await shared.acquire(windows, baseId ? `base:${baseId}` : undefined);
 			switch (decision.kind) {
 				case 'go':
-					return decision.release;
+					return decision.slot;
 				case 'unavailable':
 					return undefined;
-				case 'held':
-					(base && decision.index === 0 ? base : this.tokenLimiter).hold(decision.ms);
+				case 'held': {
+					const heldBase = base && baseId && decision.index === 0;
+					const key = heldBase ? `base:${baseId}` : this.tokenKey;
+					WindowLimiter.hold(key + this.tag, this.clock, decision.ms);
 					return 'held';
+				}
+				case 'breaker-open':
+					throw new SharedBreakerOpen(decision.ms);
 				default:
-					await sleep(decision.ms);
+					await budget.sleep(decision.ms, 'room in the rate window shared with other processes');
 			}
 		}
+	}
+
+	/** With a shared store, every process fails calls to this base fast while the breaker cools down. */
+	shareBreakerOpen(baseId: string, ms: number): void {
+		this.shared?.openBreaker(`base:${baseId}`, ms);
 	}
 
 	/**
@@ -261,13 +379,15 @@ export class Throttle {
 		const tokenToo = !baseId || this.tokenLimiter.isNearCapacity();
 		if (baseId) {
 			const base = this.baseLimiter(baseId);
-			base.hold(hold);
+			WindowLimiter.hold(`base:${baseId}${this.tag}`, this.clock, hold);
 			base.widenMargin();
+			base.recheck();
 			this.shared?.hold(`base:${baseId}`, hold);
 		}
 		if (tokenToo) {
-			this.tokenLimiter.hold(hold);
+			WindowLimiter.hold(this.tokenKey + this.tag, this.clock, hold);
 			this.tokenLimiter.widenMargin();
+			this.tokenLimiter.recheck();
 			this.shared?.hold(this.tokenKey, hold);
 		}
 	}

@@ -4,8 +4,9 @@
  * Pure TypeScript: nothing in nodes/client/ imports n8n.
  */
 
-import type { RedisOptions } from 'ioredis';
-
+import type { BreakerState } from './breaker';
+import type { Clock } from './clock';
+import type { SharedLimitStore } from './sharedLimits';
 import type { SimulationOptions } from './simulation';
 
 /** Cell values as the REST API reads and writes them ("V1" cell format). */
@@ -41,6 +42,11 @@ export interface HttpRequest {
 	body?: unknown;
 	/** Per-request timeout; the executor aborts after it and throws a TransportError. */
 	timeoutMs?: number;
+	/**
+	 * Call this the moment the request really leaves (after any authentication or queueing
+	 * work of the executor's own): the rate limiter counts the request's window from then.
+	 */
+	onDispatch?: () => void;
 	/** 'content' = Airtable's upload host; see contentHost.ts for how executors map it. Default 'api'. */
 	host?: 'api' | 'content';
 }
@@ -68,6 +74,12 @@ export interface HttpResponse {
  */
 export interface HttpExecutor {
 	send(request: HttpRequest): Promise<HttpResponse>;
+	/**
+	 * True when `send` calls `request.onDispatch` for every request that leaves. Then a
+	 * request settled without that call is counted from its answer (the latest it can have
+	 * left); otherwise from the moment it was handed to `send`.
+	 */
+	readonly signalsDispatch?: boolean;
 	/**
 	 * Optional: fetch a file URL without credentials; a 2xx body is a Buffer. Same error contract
 	 * as `send`. Executors without it get plain fetch (see fileDownload.ts).
@@ -100,8 +112,17 @@ export interface ClientLimits {
 	retryBaseDelayMs: number;
 	/** Cap for a single backoff delay. Default 15000 ms. */
 	retryMaxDelayMs: number;
-	/** Per-request timeout. Default 60000 ms. */
+	/** Per-request timeout (never longer than what is left of the budget). Default 60000 ms. */
 	requestTimeoutMs: number;
+	/**
+	 * Time budget of one call, across its retries, 429 holds, backoff and Retry-After waits.
+	 * A wait that would pass it fails at once with AirtableTimeBudgetError. Default 120000 ms.
+	 */
+	budgetMs: number;
+	/** Consecutive 5xx or network failures on a base that open its circuit breaker. Default 5. */
+	breakerThreshold: number;
+	/** How long an open breaker fails calls fast before letting one probe through. Default 30000 ms. */
+	breakerCooldownMs: number;
 }
 
 export interface AirtableClientOptions {
@@ -120,17 +141,17 @@ export interface AirtableClientOptions {
 	/** How long a base schema stays cached (process-wide). Default 60000 ms. */
 	schemaTtlMs?: number;
 	/**
-	 * Share the rate limits (and the hold after a 429) with every other process through Redis,
-	 * e.g. n8n queue-mode workers. `false` = never; omitted = from the environment
-	 * (`AIRTABLE_SYNC_REDIS_URL`, `AIRTABLE_SYNC_SHARED_LIMITS`, n8n's `EXECUTIONS_MODE=queue` with
-	 * `QUEUE_BULL_REDIS_*`); see sharedLimits.ts. Off when nothing is configured.
+	 * Share the rate limits, the hold after a 429 and the circuit breakers with other
+	 * processes (e.g. n8n queue-mode workers) through this store. Off (each process limits
+	 * itself in memory) unless given. The n8n nodes pass a Redis store when n8n runs in queue
+	 * mode or the package's Redis settings are set.
 	 */
-	sharedLimits?: SharedLimitsOptions | false;
+	sharedLimits?: SharedLimitStore;
 	/**
-	 * Where the client reports trouble it works around (e.g. Redis unreachable; default:
-	 * process.emitWarning), and, when it has `debug`/`info`, structured events: one
-	 * `airtable.request` per call (debug) and one `airtable.rate_limit_hold` per 429 (info),
-	 * each a JSON-friendly object as the second argument. n8n's logger fits as it is.
+	 * Where the client reports trouble it works around (default: process.emitWarning), and,
+	 * when it has `debug`/`info`, structured events: one `airtable.request` per call (debug) and
+	 * one `airtable.rate_limit_hold` per 429 (info), each a JSON-friendly object as the second
+	 * argument. n8n's logger fits as it is.
 	 */
 	logger?: ClientLogger;
 	/**
@@ -138,21 +159,14 @@ export interface AirtableClientOptions {
 	 * README's "Record and replay"). Off by default.
 	 */
 	simulation?: SimulationOptions;
+	/** Time source for every wait and timestamp of the client; default the system clock. Tests pass a fake one. */
+	clock?: Clock;
 }
 
 export interface ClientLogger {
 	warn(message: string, event?: object): void;
 	info?(message: string, event?: object): void;
 	debug?(message: string, event?: object): void;
-}
-
-export interface SharedLimitsOptions {
-	/** A `redis://` / `rediss://` URL, or ioredis connection options (host, port, db, username, password, tls…). */
-	redis: string | RedisOptions;
-	/** Longest a Redis command may take before the client falls back to in-memory limits. Default 250 ms. */
-	commandTimeoutMs?: number;
-	/** Prefix of every key. Default `airtable-sync:`. */
-	keyPrefix?: string;
 }
 
 export interface ClientStats {
@@ -164,6 +178,8 @@ export interface ClientStats {
 	rateLimited: number;
 	/** Milliseconds requests spent queued in the limiters (summed over requests). */
 	throttledMs: number;
+	/** Circuit breaker state of each base this client called. */
+	breakers: Record<string, BreakerState>;
 }
 
 /* ------------------------------------------------------------------ records */

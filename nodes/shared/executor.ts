@@ -15,8 +15,15 @@ import { classifyThrown } from '../client/http';
 import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
 import { downloadWithN8n } from './binary';
 import { exposeMetricsToN8n } from './n8nMetrics';
+import {
+	AUTHENTICATION_CREDENTIAL,
+	type AuthenticationMethod,
+	DEFAULT_TIME_BUDGET_SECONDS,
+	TOKEN_CREDENTIAL_TYPE,
+} from './properties';
+import { redisLimitStore } from './redisStore';
+import { packageSettings } from './settings';
 import { simulationFromEnv } from './simulationSettings';
-import { AUTHENTICATION_CREDENTIAL, type AuthenticationMethod, TOKEN_CREDENTIAL_TYPE } from './properties';
 
 /** Every n8n context our nodes run in; all of them can sign requests with the node's credential. */
 export type AirtableContext =
@@ -66,6 +73,39 @@ function innermostHttpError(error: unknown): ThrownHttpError {
 	return current ?? {};
 }
 
+/** The part of an AbortSignal that n8n and axios use. */
+interface ListenableSignal {
+	readonly aborted: boolean;
+	addEventListener(type: 'abort', listener: () => void): void;
+	removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/**
+ * n8n resolves the credential (a database read, an OAuth2 refresh) inside
+ * `httpRequestWithAuthentication`, so under load a request leaves up to a few hundred ms after
+ * it was handed over, and not by the same delay each time. The first thing axios does when it
+ * really opens the request is to subscribe to the request's abort signal; n8n takes that
+ * signal from the context's `getExecutionCancelSignal()`. So the executor hands n8n a context
+ * whose cancel signal reports that subscription as the dispatch (and forwards everything to
+ * the execution's real signal, so cancelling an execution still aborts the request).
+ */
+function contextReportingDispatch(ctx: AirtableContext, onDispatch: () => void): AirtableContext {
+	const execution = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+	const signal: ListenableSignal = {
+		get aborted() {
+			return execution?.aborted ?? false;
+		},
+		addEventListener(type, listener) {
+			onDispatch();
+			execution?.addEventListener(type, listener);
+		},
+		removeEventListener(type, listener) {
+			execution?.removeEventListener(type, listener);
+		},
+	};
+	return Object.assign(Object.create(ctx) as AirtableContext, { getExecutionCancelSignal: () => signal });
+}
+
 /**
  * The client's HttpExecutor over n8n's `httpRequestWithAuthentication`, so n8n signs every
  * request (and refreshes OAuth2 tokens) while our limiter, retry and error code stay above it.
@@ -75,6 +115,7 @@ function innermostHttpError(error: unknown): ThrownHttpError {
 export function createN8nExecutor(ctx: AirtableContext, credentialType: string, apiUrl: string): HttpExecutor {
 	const root = apiUrl.replace(/\/+$/, '');
 	return {
+		signalsDispatch: true,
 		async send(request: HttpRequest): Promise<HttpResponse> {
 			const options: IHttpRequestOptions = {
 				method: request.method as IHttpRequestMethods,
@@ -87,7 +128,7 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 			if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
 			try {
 				const response = (await ctx.helpers.httpRequestWithAuthentication.call(
-					ctx,
+					request.onDispatch ? contextReportingDispatch(ctx, request.onDispatch) : ctx,
 					credentialType,
 					options,
 				)) as HttpFullResponse;
@@ -138,16 +179,31 @@ function limiterIdentity(ctx: AirtableContext, credentialType: string, data: ICr
 	return `${credentialType}:${credentialId}`;
 }
 
-/** The one way nodes get an Airtable client: the node's credential, n8n's signing, our throttle. */
+/** The node's "Time Budget (Seconds)" option where the node has one; the default elsewhere (triggers, pickers). */
+function timeBudgetMs(ctx: AirtableContext): number {
+	let seconds: unknown = DEFAULT_TIME_BUDGET_SECONDS;
+	if ('getNodeParameter' in ctx && 'getInputData' in ctx) {
+		seconds = ctx.getNodeParameter('options.timeBudget', 0, DEFAULT_TIME_BUDGET_SECONDS);
+	}
+	return typeof seconds === 'number' && seconds > 0 ? seconds * 1000 : DEFAULT_TIME_BUDGET_SECONDS * 1000;
+}
+
+/**
+ * The one way nodes get an Airtable client: the node's credential, n8n's signing, our
+ * throttle, and — when n8n runs in queue mode or the package's Redis settings are set — the
+ * limits shared with every other n8n process through Redis (warnings go to n8n's log).
+ */
 export async function getAirtableClient(ctx: AirtableContext): Promise<AirtableClient> {
 	const credentialType = credentialTypeOf(ctx);
 	const data = await credentialData(ctx, credentialType);
 	const apiUrl = typeof data.baseUrl === 'string' && data.baseUrl.trim() ? data.baseUrl.trim() : DEFAULT_API_URL;
+	const { sharedLimitsRedis } = packageSettings();
 	exposeMetricsToN8n(ctx.logger);
 	return new AirtableClient({
 		executor: createN8nExecutor(ctx, credentialType, apiUrl),
 		identity: limiterIdentity(ctx, credentialType, data),
-		// Shared limits (queue mode) come from the environment; their warnings go to n8n's log.
+		limits: { budgetMs: timeBudgetMs(ctx) },
+		sharedLimits: sharedLimitsRedis ? redisLimitStore({ redis: sharedLimitsRedis, logger: ctx.logger }) : undefined,
 		logger: ctx.logger,
 		simulation: simulationFromEnv(),
 	});

@@ -193,6 +193,20 @@ export const ignoreFieldsOption: INodeProperties = {
 	displayOptions: { show: { '/columns.mappingMode': ['autoMapInputData'] } },
 };
 
+/** Seconds; the client's per-call time budget (limits.budgetMs). Read by getAirtableClient. */
+export const DEFAULT_TIME_BUDGET_SECONDS = 120;
+
+/** One option for every action node: how long a single Airtable call may take with its retries and waits. */
+export const timeBudgetOption: INodeProperties = {
+	displayName: 'Time Budget (Seconds)',
+	name: 'timeBudget',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_TIME_BUDGET_SECONDS,
+	description:
+		'Longest one Airtable request may take including its retries, rate-limit pauses and Retry-After waits. When a wait would pass it, the request fails with an error saying so instead of holding the execution.',
+};
+
 /** The "Operation" picker every multi-operation node starts with. */
 export function operationProperty(options: INodePropertyOptions[], defaultValue: string): INodeProperties {
 	return {

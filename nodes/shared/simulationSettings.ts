@@ -7,6 +7,7 @@ import type { SimulationOptions } from '../client/simulation';
  * - AIRTABLE_SYNC_CASSETTE: the cassette file (required with a mode)
  * - AIRTABLE_SYNC_REPLAY_MATCH: `request` (default) or `order`
  * - AIRTABLE_SYNC_REPLAY_SPEED: `fast` (default) or `recorded`
+ * - AIRTABLE_SYNC_REDACT_VALUES: `true` also replaces every cell value and formula (see simulation.ts)
  */
 export function simulationFromEnv(env: NodeJS.ProcessEnv = process.env): SimulationOptions | undefined {
 	const mode = env.AIRTABLE_SYNC_SIMULATION?.trim().toLowerCase();
@@ -20,5 +21,6 @@ export function simulationFromEnv(env: NodeJS.ProcessEnv = process.env): Simulat
 		cassette,
 		match: env.AIRTABLE_SYNC_REPLAY_MATCH?.trim() === 'order' ? 'order' : 'request',
 		speed: env.AIRTABLE_SYNC_REPLAY_SPEED?.trim() === 'recorded' ? 'recorded' : 'fast',
+		redactCellValues: env.AIRTABLE_SYNC_REDACT_VALUES?.trim() === 'true',
 	};
 }

@@ -2,8 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import Redis, { type RedisOptions } from 'ioredis';
 
-import { DEFAULT_SHARED_KEY_PREFIX, sharedLimitsFromEnv } from '../client/sharedLimits';
-import type { SharedLimitsOptions } from '../client/types';
+import { DEFAULT_SHARED_KEY_PREFIX, type RedisLimitStoreOptions } from './redisStore';
+import { packageSettings } from './settings';
+
+/** The Redis the trigger shares state through: the same settings as the shared rate limits. */
+type SharedLimitsOptions = Pick<RedisLimitStoreOptions, 'redis' | 'keyPrefix'>;
+
+function sharedStateFromSettings(): SharedLimitsOptions | undefined {
+	const { sharedLimitsRedis } = packageSettings();
+	return sharedLimitsRedis ? { redis: sharedLimitsRedis } : undefined;
+}
 
 /**
  * What the Instant Trigger shares between n8n processes (queue mode: a main process and
@@ -132,6 +140,7 @@ class RedisCoordination {
 			maxRetriesPerRequest: 0,
 			autoResendUnfulfilledCommands: false,
 			connectTimeout: 2000,
+			disconnectTimeout: 200,
 			retryStrategy: (times: number) => Math.min(100 * times, 1000),
 		};
 		const redis = typeof options.redis === 'string' ? new Redis(options.redis, safety) : new Redis({ ...options.redis, ...safety });
@@ -313,17 +322,22 @@ function pingKey(webhookId: string, mac: string): string {
 	return `${webhookId}:${createHash('sha256').update(mac).digest('hex').slice(0, 32)}`;
 }
 
+/** A coordination of its own (tests; processes are simulated by several of them). */
+export function createTriggerCoordination(options: SharedLimitsOptions | undefined, now: () => number = Date.now): TriggerCoordination {
+	return new TriggerCoordination(options ? new RedisCoordination(options) : undefined, now);
+}
+
 const coordinations = new Map<string, TriggerCoordination>();
 
 /**
  * The process's coordination for the environment's shared-state settings (Redis when queue
  * mode or the package's Redis settings say so; otherwise in process only).
  */
-export function triggerCoordination(options: SharedLimitsOptions | undefined = sharedLimitsFromEnv()): TriggerCoordination {
+export function triggerCoordination(options: SharedLimitsOptions | undefined = sharedStateFromSettings()): TriggerCoordination {
 	const id = options ? JSON.stringify([options.redis, options.keyPrefix ?? '']) : 'local';
 	let coordination = coordinations.get(id);
 	if (!coordination) {
-		coordination = new TriggerCoordination(options ? new RedisCoordination(options) : undefined);
+		coordination = createTriggerCoordination(options);
 		coordinations.set(id, coordination);
 	}
 	return coordination;

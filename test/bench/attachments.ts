@@ -59,7 +59,7 @@ async function child(job: ChildJob): Promise<ChildResult> {
 		peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed);
 		peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers);
 	}, 20);
-	const client = new AirtableClient({ token: TOKEN, baseUrl: job.url, sharedLimits: false });
+	const client = new AirtableClient({ token: TOKEN, baseUrl: job.url });
 	const table = client.base(BASE).table(TABLE);
 	const started = Date.now();
 	let uploaded = 0;

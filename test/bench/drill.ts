@@ -12,6 +12,7 @@ import { AirtableError } from '../../nodes/client/errors';
 import { baseId, benchBase, item, items, machine, MERGE_FIELD, round, say, seedRecords, sleep, TABLE, TOKEN } from './common';
 import { emulator, observe } from './emulator';
 import { checkDeliveries, Receiver } from './receiver';
+import { triggerClusterDrill } from './triggerCluster';
 
 interface DrillResult {
 	name: string;
@@ -284,6 +285,20 @@ async function pingFaults(): Promise<DrillResult> {
 	}
 }
 
+async function triggerQueueMode(): Promise<DrillResult> {
+	const changes = quick ? 100 : 500;
+	const r = await triggerClusterDrill(changes);
+	return {
+		name: 'Instant Trigger in queue mode, every ping to two webhook processes',
+		tried: `real n8n 2.41: main (no production webhooks) + 1 worker + 2 \`n8n webhook\` processes behind a proxy that sends every ping to both, Redis, ${changes} changes`,
+		outcome: `${r.delivered}/${r.changes} delivered, ${r.duplicates} duplicates, ${r.pingsForwarded} pings (each to both processes), ${r.payloadRequests} payload requests, ${r.rateLimited} × 429, ${r.seconds} s`,
+		lost: r.missing,
+		passed: r.missing === 0 && r.duplicates === 0,
+		details: { ...r },
+		seconds: 0,
+	};
+}
+
 /* ------------------------------------------------------------------ main */
 
 const DRILLS: Array<[string, () => Promise<DrillResult>]> = [
@@ -293,6 +308,7 @@ const DRILLS: Array<[string, () => Promise<DrillResult>]> = [
 	['quota', quotaExhausted],
 	['malformed', malformedItems],
 	['pings', pingFaults],
+	['trigger-queue', triggerQueueMode],
 ];
 
 async function main(): Promise<void> {

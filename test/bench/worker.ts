@@ -6,7 +6,7 @@
 import Airtable from 'airtable';
 
 import { AirtableClient } from '../../nodes/client/AirtableClient';
-import { closeSharedLimits } from '../../nodes/client/sharedLimits';
+import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/redisStore';
 import { items, MERGE_FIELD, TABLE, tableId, TOKEN, type BenchFields } from './common';
 
 export type WriteImpl = 'ours' | 'ajs-seq' | 'ajs-par';
@@ -175,7 +175,7 @@ async function writerProcess(job: Extract<Job, { kind: 'process' }>): Promise<Wo
 	const client = new AirtableClient({
 		token: TOKEN,
 		baseUrl: job.url,
-		sharedLimits: job.redisUrl ? { redis: job.redisUrl } : false,
+		sharedLimits: job.redisUrl ? redisLimitStore({ redis: job.redisUrl }) : undefined,
 	});
 	await client.whoami();
 	process.stdout.write('ready\n');
@@ -184,7 +184,7 @@ async function writerProcess(job: Extract<Job, { kind: 'process' }>): Promise<Wo
 	try {
 		await client.base(job.baseId).table(TABLE).create(items(job.count, 0, job.offset));
 	} finally {
-		closeSharedLimits();
+		closeRedisLimitStores();
 	}
 	return { ok: true, wallMs: Date.now() - started, records: job.count, clientStats: client.stats() };
 }

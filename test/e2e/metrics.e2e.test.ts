@@ -126,6 +126,9 @@ it('shows the requests, the 429 hold and the wait of a real workflow run on /met
 
 	const n8nLog = readFileSync(n8n?.logFile as string, 'utf8');
 	expect(n8nLog).toMatch(/Airtable answered 429 \(rate limit\): base appDemoCrm0000001 waits 30 s/);
+	// Debug level: one line per call, the one that met the 429 included.
+	expect(n8nLog).toMatch(/Airtable create ok \(200\) in \d+ ms/);
+	expect(n8nLog).toContain("Airtable metrics (airtable_*) are registered on n8n's /metrics");
 	for (const secret of [DEMO_TOKEN, cellValue, 'metrics0@example.com']) {
 		expect(text).not.toContain(secret);
 		expect(n8nLog).not.toContain(secret);

@@ -69,20 +69,29 @@ describe('client against apply-then-fail', () => {
 	});
 
 	it('a chunked create that meets the fault throws with the chunk that landed; the rest is not sent', async () => {
-		// One request per 150 ms: chunk 1 lands, chunk 2 meets the fault, chunk 3 is called off.
-		const paced = new AirtableClient({ token: TOKEN, baseUrl: h.emu.url, limits: { perBase: { requests: 1, perMs: 150 }, windowMarginMs: 0 } });
+		// One request per 400 ms: chunk 1 lands, chunk 2 meets the fault, chunk 3 is called off.
+		// Its own base and token, so its pacing does not touch the limiters of the other tests.
+		const PACED_BASE = 'appPacedWrites001';
+		const PACED_TOKEN = 'pat-paced-writes-token-0001';
+		await h.admin('/tokens', 'POST', { token: PACED_TOKEN, userId: 'usrDemoUser000001' });
+		await h.admin('/bases', 'POST', { id: PACED_BASE, name: 'Paced', tables: [{ name: 'Contacts', fields: [{ name: 'Name', type: 'singleLineText' }] }] });
+		const paced = new AirtableClient({
+			token: PACED_TOKEN,
+			baseUrl: h.emu.url,
+			limits: { perBase: { requests: 1, perMs: 400 }, windowMarginMs: 0 },
+		});
 		await queue({ kind: 'latency', ms: 0, match: { methods: ['POST'] } }, { kind: 'statusAfter', status: 502, match: { methods: ['POST'] } });
 		const rows = Array.from({ length: 25 }, (_, i) => ({ Name: `Batch ${i}` }));
-		const error = (await paced.base(BASE).table('Contacts').create(rows).catch((e: unknown) => e)) as AirtableError;
+		const error = (await paced.base(PACED_BASE).table('Contacts').create(rows).catch((e: unknown) => e)) as AirtableError;
 		expect(error).toBeInstanceOf(AirtableUnknownOutcomeError);
 		expect(error.itemIndexes).toEqual(Array.from({ length: 10 }, (_, i) => 10 + i));
 		const landed = error.landed ?? [];
 		expect(landed.map((result) => result.index)).toEqual(Array.from({ length: 10 }, (_, i) => i));
-		for (const result of landed) expect(await exists((result.value as { id: string }).id)).toBe(true);
+		for (const result of landed) expect((await h.api(`/v0/${PACED_BASE}/Contacts/${(result.value as { id: string }).id}`, { token: PACED_TOKEN })).status).toBe(200);
 		expect(error.message).toContain('10 items were written before this failure');
 		expect((await log()).filter((entry) => entry.method === 'POST')).toHaveLength(2);
 		// Chunk 1 (answered) and chunk 2 (answer lost) are in the table once each; chunk 3 was never sent.
-		const written = (await h.api(`/v0/${BASE}/Contacts?filterByFormula=${encodeURIComponent('FIND("Batch", {Name})')}`)).body.records as Json[];
+		const written = (await h.api(`/v0/${PACED_BASE}/Contacts?filterByFormula=${encodeURIComponent('FIND("Batch", {Name})')}`, { token: PACED_TOKEN })).body.records as Json[];
 		expect(written).toHaveLength(20);
 	});
 

@@ -2,7 +2,8 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 
 import { FILE_URL_LIFETIME_MS, filesOf } from '../../emulator/attachments';
-import { AirtableClient, resetSchemaCache, resetThrottleRegistry, type AttachmentCell } from '../../index';
+import { AirtableClient, type AttachmentCell } from '../../index';
+import { resetProcessStateForTests } from '../../nodes/client/state';
 import { startHarness, TOKEN, waitFor, type Harness, type Json } from './helpers';
 
 const BASE = 'appFiles000000001';
@@ -49,8 +50,7 @@ describe('emulator attachments', () => {
 	afterAll(async () => await h.emu.close());
 
 	beforeEach(async () => {
-		resetThrottleRegistry();
-		resetSchemaCache();
+		resetProcessStateForTests();
 		h.emu.state.clock.reset();
 		client = new AirtableClient({ token: TOKEN, baseUrl: h.emu.url });
 		const [created] = await client.base(BASE).table(TABLE).create([{ Name: 'doc' }]);

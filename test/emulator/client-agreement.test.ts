@@ -5,8 +5,8 @@ import {
 	AirtablePermissionError,
 	AirtableUnknownOutcomeError,
 	AirtableValidationError,
-	resetThrottleRegistry,
 } from '../../index';
+import { resetProcessStateForTests } from '../../nodes/client/state';
 import { BASE, TOKEN, startHarness, type Harness } from './helpers';
 
 /*
@@ -18,7 +18,7 @@ let h: Harness;
 let client: AirtableClient;
 
 beforeEach(async () => {
-	resetThrottleRegistry();
+	resetProcessStateForTests();
 	h = await startHarness({ iteratorIdleMs: 60_000 });
 	client = new AirtableClient({
 		token: TOKEN,

@@ -53,6 +53,8 @@ describe('emulator rate limits', () => {
 		expect(r.status).toBe(429);
 		expect(r.body).toEqual({ errors: [{ error: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', message: 'API billing plan limit exceeded.' }] });
 		expect((await h.admin('/metrics')).body.billingLimited).toBe(1);
+		// Metadata calls neither count nor are refused (as a public report of a used-up quota saw).
+		expect((await h.api(`/v0/meta/bases/${BASE}/tables`)).status).toBe(200);
 	});
 
 	it('limits can be changed and cleared through the admin API', async () => {

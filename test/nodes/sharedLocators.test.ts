@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { AirtableRecords } from '../../nodes/AirtableRecords/AirtableRecords.node';
-import { resetSchemaCache } from '../../nodes/client/schema';
+import { resetProcessStateForTests } from '../../nodes/client/state';
 import { callListSearch, callLoadOptions } from './harness/editor-methods';
 import { runNode } from './harness/run-node';
 
@@ -37,7 +37,7 @@ const SCHEMA = {
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
-beforeEach(() => resetSchemaCache());
+beforeEach(() => resetProcessStateForTests());
 afterEach(() => nock.cleanAll());
 
 describe('base list', () => {

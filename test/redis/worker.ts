@@ -3,7 +3,8 @@
  * Config comes in WORKER_CONFIG (JSON); it prints JSON lines (ready, warn, info, done) and
  * starts hammering the base when the parent writes "go" on stdin.
  */
-import { AirtableClient, closeSharedLimits, type ClientLimits } from '../../index';
+import { AirtableClient, createFetchExecutor, type ClientLimits, type HttpExecutor } from '../../index';
+import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/redisStore';
 
 export interface WorkerConfig {
 	apiUrl: string;
@@ -15,6 +16,25 @@ export interface WorkerConfig {
 	durationMs: number;
 	concurrency: number;
 	limits?: Partial<ClientLimits>;
+	/**
+	 * Every third request leaves this many ms after the limiter let it go (reported through
+	 * onDispatch), as inside n8n where the credential is resolved first.
+	 */
+	dispatchDelayMs?: number;
+}
+
+/** The fetch executor, with every third request leaving late. */
+function lateExecutor(config: WorkerConfig): HttpExecutor {
+	const fetchExecutor = createFetchExecutor({ token: config.token, baseUrl: config.apiUrl });
+	let sequence = 0;
+	return {
+		signalsDispatch: true,
+		async send(request) {
+			if (++sequence % 3 === 0) await new Promise((resolve) => setTimeout(resolve, config.dispatchDelayMs));
+			request.onDispatch?.();
+			return await fetchExecutor.send(request);
+		},
+	};
 }
 
 export type WorkerEvent =
@@ -39,12 +59,17 @@ async function main(): Promise<void> {
 	const client = new AirtableClient({
 		token: config.token,
 		baseUrl: config.apiUrl,
+		executor: config.dispatchDelayMs ? lateExecutor(config) : undefined,
 		limits: config.limits,
-		sharedLimits: config.redisUrl ? { redis: config.redisUrl } : false,
-		logger: {
-			warn: (message) => emit({ type: 'warn', at: Date.now(), message }),
-			info: (message) => emit({ type: 'info', at: Date.now(), message }),
-		},
+		sharedLimits: config.redisUrl
+			? redisLimitStore({
+					redis: config.redisUrl,
+					logger: {
+						warn: (message) => emit({ type: 'warn', at: Date.now(), message }),
+						info: (message) => emit({ type: 'info', at: Date.now(), message }),
+					},
+				})
+			: undefined,
 	});
 	const table = client.base(config.baseId).table(config.table);
 	// A fresh process's first fetch is slow (undici loads lazily): the request reaches the
@@ -70,7 +95,7 @@ async function main(): Promise<void> {
 		}
 	};
 	await Promise.all(Array.from({ length: config.concurrency }, lane));
-	closeSharedLimits();
+	closeRedisLimitStores();
 	emit({ type: 'done', ok: okTimes.length, failed, okTimes, errors, stats: client.stats() });
 }
 

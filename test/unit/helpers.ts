@@ -2,12 +2,15 @@ import nock from 'nock';
 
 import {
 	AirtableClient,
-	resetSchemaCache,
-	resetThrottleRegistry,
 	type AirtableClientOptions,
 	type AirtableRecord,
 	type ClientLimits,
+	type HttpExecutor,
+	type HttpRequest,
+	type HttpResponse,
 } from '../../index';
+import { resetProcessStateForTests } from '../../nodes/client/state';
+import type { FakeClock } from '../support/fakeClock';
 
 export const API = 'https://api.airtable.com';
 export const TOKEN = 'patDummyUnitTest01.0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -37,10 +40,7 @@ export function makeClient(
 /** Every test file: no real network, fresh limiters and schema cache per test. */
 export function useNock(): void {
 	beforeAll(() => nock.disableNetConnect());
-	beforeEach(() => {
-		resetThrottleRegistry();
-		resetSchemaCache();
-	});
+	beforeEach(() => resetProcessStateForTests());
 	afterEach(() => nock.cleanAll());
 	afterAll(() => nock.enableNetConnect());
 }
@@ -67,6 +67,33 @@ export function echoCreated(body: RecordsBody): { records: AirtableRecord[] } {
 	return { records: body.records.map((r) => record(`rec${String(r.fields.n)}`, r.fields)) };
 }
 
+/** One request as a stub executor saw it, with the fake time it was handed over. */
+export interface SeenRequest extends HttpRequest {
+	at: number;
+}
+
+/**
+ * A transport on fake time: each request is answered by `answer` (which may sleep on the
+ * clock to model a round trip). `seen` lists requests in the order they were handed over.
+ */
+export function stubExecutor(
+	clock: FakeClock,
+	answer: (request: SeenRequest, index: number) => Promise<HttpResponse> | HttpResponse,
+): HttpExecutor & { seen: SeenRequest[] } {
+	const seen: SeenRequest[] = [];
+	return {
+		seen,
+		async send(request) {
+			const entry = { ...request, at: clock.now() };
+			seen.push(entry);
+			return await answer(entry, seen.length - 1);
+		},
+	};
+}
+
+export const ok = (body: unknown = record('recA')): HttpResponse => ({ status: 200, headers: {}, body });
+
+/** Real time; only for tests outside the client that still order work by it. */
 export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -126,16 +126,18 @@ describe('n8n executor: what httpRequestWithAuthentication throws', () => {
 	}
 
 	it('a credential that could not be refreshed: credential-invalid, sent once, message kept, token removed', async () => {
-		const refresh = Object.assign(new Error(`Access could not be refreshed for ${TOKEN}`), {
-			description: 'Open the credential and reconnect it to continue.',
+		// The shape of n8n-core's reconnect error (NodeOperationError with failure.cause).
+		const refresh = Object.assign(new Error(`The credential "Airtable ${TOKEN}" needs to be reconnected.`), {
+			description: 'Access could not be refreshed because the refresh token expired. Open the credential and reconnect it to continue.',
+			failure: { cause: 'credential-invalid' },
 		});
 		const { ctx, calls } = contextThrowing(refresh);
 		const client = new AirtableClient({ executor: createN8nExecutor(ctx, 'airtableSyncOAuth2Api', API), identity: TOKEN, limits: FAST_LIMITS });
 		const error = (await client.base(BASE).table(TABLE).create([{ Name: 'x' }]).catch((e: unknown) => e)) as AirtableError;
 		expect(error).toBeInstanceOf(AirtableNotSentError);
 		expect(error.kind).toBe('credential-invalid');
+		expect(error.message).toContain('needs to be reconnected');
 		expect(error.message).toContain('Access could not be refreshed');
-		expect(error.message).toContain('reconnect it to continue');
 		expect(error.message).not.toContain(TOKEN);
 		expect(calls()).toBe(1);
 	});
@@ -150,7 +152,7 @@ describe('n8n executor: what httpRequestWithAuthentication throws', () => {
 		expect(calls()).toBe(1);
 	});
 
-	it('an n8n error without a network code (sandbox, invalid URL) is not retried on a read either', async () => {
+	it('an n8n error without a network code (sandbox, invalid URL) is a setup problem, not retried on a read either', async () => {
 		const { ctx, calls } = contextThrowing(new Error('Invalid URL: http://exa mple'));
 		const client = new AirtableClient({ executor: createN8nExecutor(ctx, 'airtableSyncTokenApi', API), identity: TOKEN, limits: FAST_LIMITS });
 		const error = (await client.base(BASE).table(TABLE).get('recA').catch((e: unknown) => e)) as AirtableError;

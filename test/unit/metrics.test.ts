@@ -4,13 +4,12 @@ import {
 	recordCircuitBreakerState,
 	recordWebhookEvent,
 	resetMetrics,
-	resetSchemaCache,
-	resetThrottleRegistry,
 	type AirtableRequestEvent,
 	type ClientLimits,
 	type ClientLogger,
 	type HttpRequest,
 } from '../../index';
+import { resetProcessStateForTests } from '../../nodes/client/state';
 import { sample, scriptedExecutor, type ScriptedAnswer } from './metricsSupport';
 
 const BASE = 'appMETRICS0000001';
@@ -63,8 +62,7 @@ async function onFakeTime<T>(work: Promise<T>, maxMs = 120_000): Promise<T> {
 
 beforeEach(() => {
 	jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'queueMicrotask'] });
-	resetThrottleRegistry();
-	resetSchemaCache();
+	resetProcessStateForTests();
 	resetMetrics();
 });
 afterEach(() => {

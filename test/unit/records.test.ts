@@ -431,14 +431,20 @@ describe('idempotence-aware outcomes', () => {
 	});
 
 	it('a failing non-settled create carries the results of the chunks that landed', async () => {
+		// The failing chunk answers only once all three are in flight, so none is called off.
+		let arrived = 0;
+		let allInFlight: () => void = () => undefined;
+		const inFlight = new Promise<void>((resolve) => (allInFlight = resolve));
 		api()
 			.post(TABLE_PATH)
 			.times(3)
-			.reply((_uri, body) => {
+			.reply((_uri, body, answer) => {
+				if (++arrived === 3) allInFlight();
 				const sent = body as RecordsBody;
-				return sent.records.some((r) => r.fields.n === 15)
-					? [422, { error: { type: 'INVALID_VALUE_FOR_COLUMN', message: 'Cannot parse value "x" for field n' } }]
-					: [200, echoCreated(sent)];
+				if (!sent.records.some((r) => r.fields.n === 15)) return answer(null, [200, echoCreated(sent)]);
+				void inFlight.then(() =>
+					answer(null, [422, { error: { type: 'INVALID_VALUE_FOR_COLUMN', message: 'Cannot parse value "x" for field n' } }]),
+				);
 			});
 		const error = (await table().create(items(25)).catch((e: unknown) => e)) as AirtableError;
 		expect(error.field).toBe('n');

@@ -6,7 +6,20 @@ import {
 } from '../../index';
 import { answerMayBeLost, backoffDelay, decideRetry, parseRetryAfter } from '../../nodes/client/retry';
 import { TransportError } from '../../nodes/client/http';
-import { api, BASE, echoCreated, makeClient, record, TABLE, TABLE_PATH, useNock, type RecordsBody } from './helpers';
+import { FakeClock } from '../support/fakeClock';
+import {
+	api,
+	BASE,
+	echoCreated,
+	makeClient,
+	ok,
+	record,
+	stubExecutor,
+	TABLE,
+	TABLE_PATH,
+	useNock,
+	type RecordsBody,
+} from './helpers';
 
 useNock();
 
@@ -134,21 +147,15 @@ describe('creates whose fate is unknown', () => {
 	});
 
 	it('re-sends a create after 503 (documented safe) and honours Retry-After', async () => {
-		const times: number[] = [];
-		api()
-			.post(TABLE_PATH)
-			.reply(() => {
-				times.push(Date.now());
-				return [503, { error: { type: 'RETRIABLE_ERROR' } }, { 'Retry-After': '1' }];
-			});
-		api()
-			.post(TABLE_PATH)
-			.reply(200, (_uri, body) => {
-				times.push(Date.now());
-				return echoCreated(body as RecordsBody);
-			});
-		await expect(table().create([{ n: 1 }])).resolves.toHaveLength(1);
-		expect(times[1] - times[0]).toBeGreaterThanOrEqual(950);
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, (request, index) =>
+			index === 0
+				? { status: 503, headers: { 'retry-after': '7' }, body: { error: { type: 'RETRIABLE_ERROR' } } }
+				: ok(echoCreated(request.body as RecordsBody)),
+		);
+		const created = makeClient({ executor, clock }).base(BASE).table(TABLE).create([{ n: 1 }]);
+		await expect(clock.run(created)).resolves.toHaveLength(1);
+		expect(executor.seen.map((r) => r.at - executor.seen[0].at)).toEqual([0, 7000]);
 	});
 
 	it('does not re-send a webhook create after a reset, but retries a refresh', async () => {
@@ -182,23 +189,24 @@ describe('policy details', () => {
 	});
 
 	it('reads Retry-After as seconds or as an HTTP date', () => {
-		expect(parseRetryAfter('2')).toBe(2000);
-		expect(parseRetryAfter(undefined)).toBeUndefined();
-		expect(parseRetryAfter('soon')).toBeUndefined();
-		const inFiveSeconds = new Date(Date.now() + 5000).toUTCString();
-		expect(parseRetryAfter(inFiveSeconds)).toBeGreaterThan(3000);
+		const now = Date.parse('2026-01-05T10:00:00.000Z');
+		expect(parseRetryAfter('2', now)).toBe(2000);
+		expect(parseRetryAfter(undefined, now)).toBeUndefined();
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+		expect(parseRetryAfter('Mon, 05 Jan 2026 10:00:05 GMT', now)).toBe(5000);
+		expect(parseRetryAfter('Mon, 05 Jan 2026 09:59:00 GMT', now)).toBe(0);
 	});
 
 	it('treats a connection that never came up as safe even for creates', () => {
 		const counters = { rateLimited: 0, backoffs: 0 };
 		const refused = new TransportError('ECONNREFUSED', false, 'refused');
 		const reset = new TransportError('ECONNRESET', true, 'reset');
-		expect(decideRetry({ transport: refused }, 'create', counters, DEFAULT_LIMITS).action).toBe('retry');
-		expect(decideRetry({ transport: reset }, 'create', counters, DEFAULT_LIMITS)).toEqual({
+		expect(decideRetry({ transport: refused }, 'create', counters, DEFAULT_LIMITS, 0).action).toBe('retry');
+		expect(decideRetry({ transport: reset }, 'create', counters, DEFAULT_LIMITS, 0)).toEqual({
 			action: 'fail',
 			unknownOutcome: true,
 		});
-		expect(decideRetry({ transport: reset }, 'repeatable', counters, DEFAULT_LIMITS).action).toBe('retry');
+		expect(decideRetry({ transport: reset }, 'repeatable', counters, DEFAULT_LIMITS, 0).action).toBe('retry');
 	});
 });
 

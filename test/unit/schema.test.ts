@@ -1,5 +1,6 @@
 import { BaseSchema, isWritableField, READ_ONLY_FIELD_TYPES, type TableSchema } from '../../index';
-import { api, BASE, makeClient, sleep, useNock } from './helpers';
+import { FakeClock } from '../support/fakeClock';
+import { api, BASE, makeClient, useNock } from './helpers';
 
 useNock();
 
@@ -44,10 +45,14 @@ describe('base schema', () => {
 
 	it('shares one request between concurrent callers and expires after schemaTtlMs', async () => {
 		const requests = schemaEndpoint(2);
-		const client = makeClient({ schemaTtlMs: 50 });
+		const clock = new FakeClock();
+		const client = makeClient({ schemaTtlMs: 50, clock });
 		await Promise.all([client.base(BASE).schema(), client.base(BASE).schema()]);
 		expect(requests()).toBe(1);
-		await sleep(80);
+		await clock.advance(49);
+		await client.base(BASE).schema();
+		expect(requests()).toBe(1);
+		await clock.advance(1);
 		await client.base(BASE).schema();
 		expect(requests()).toBe(2);
 	});

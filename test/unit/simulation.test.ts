@@ -146,6 +146,33 @@ describe('nothing secret in a cassette', () => {
 	});
 });
 
+describe('cell values redacted on request', () => {
+	it('keeps no cell value or formula, and the redacted recording still replays', async () => {
+		const file = join(dir, 'values.json');
+		const note = 'Confidential renewal terms 7731';
+		const row = { id: 'recSIM00000000001', createdTime: '2024-05-01T10:00:00.000Z', fields: { Notes: note, Score: 97, VIP: true, Tags: ['gold', 'renewal'] } };
+		api().post(TABLE_PATH).reply(200, { records: [row] });
+		api().get(TABLE_PATH).query(true).reply(200, { records: [row] });
+		const options = { cassette: file, redactCellValues: true } as const;
+		const recorder = client({ mode: 'record', ...options }).base(BASE).table(TABLE);
+		await recorder.create([{ Notes: note, Score: 97 }]);
+		await recorder.list({ filterByFormula: `{Notes} = '${note}'` }).all();
+		const text = readFileSync(file, 'utf8');
+		expect(text).not.toContain(note);
+		expect(text).toContain('"Score": 0');
+		expect(text).not.toContain('gold');
+		// Field names and record ids stay: they are the shape the replay needs.
+		expect(text).toContain('"Notes": "[redacted]"');
+		expect(text).toContain('recSIM00000000001');
+
+		resetSimulationSessions();
+		const replayer = client({ mode: 'replay', ...options }, false).base(BASE).table(TABLE);
+		const [created] = await replayer.create([{ Notes: note, Score: 97 }]);
+		expect(created.fields).toEqual({ Notes: '[redacted]', Score: 0, VIP: false, Tags: ['[redacted]', '[redacted]'] });
+		expect(await replayer.list({ filterByFormula: `{Notes} = '${note}'` }).all()).toHaveLength(1);
+	});
+});
+
 describe('replay errors', () => {
 	const cassette = (): Cassette => ({
 		version: 1,

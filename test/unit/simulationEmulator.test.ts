@@ -3,7 +3,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { AirtableClient, resetSimulationSessions, resetThrottleRegistry, type Cassette } from '../../index';
+import { AirtableClient, resetSimulationSessions, type Cassette } from '../../index';
+import { resetProcessStateForTests } from '../../nodes/client/state';
 
 const BASE = 'appREPLAYEMU00001';
 const TABLE = 'tblREPLAYEMU00001';
@@ -14,7 +15,7 @@ let emulator: RunningEmulator | undefined;
 beforeEach(() => {
 	dir = mkdtempSync(join(tmpdir(), 'airtable-emulator-cassette-'));
 	resetSimulationSessions();
-	resetThrottleRegistry();
+	resetProcessStateForTests();
 });
 afterEach(async () => {
 	await emulator?.close();

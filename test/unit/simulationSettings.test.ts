@@ -12,6 +12,7 @@ describe('record / replay from the environment', () => {
 			cassette: '/tmp/c.json',
 			match: 'request',
 			speed: 'fast',
+			redactCellValues: false,
 		});
 		expect(
 			simulationFromEnv({
@@ -19,8 +20,9 @@ describe('record / replay from the environment', () => {
 				AIRTABLE_SYNC_CASSETTE: '/tmp/c.json',
 				AIRTABLE_SYNC_REPLAY_MATCH: 'order',
 				AIRTABLE_SYNC_REPLAY_SPEED: 'recorded',
+				AIRTABLE_SYNC_REDACT_VALUES: 'true',
 			}),
-		).toEqual({ mode: 'replay', cassette: '/tmp/c.json', match: 'order', speed: 'recorded' });
+		).toEqual({ mode: 'replay', cassette: '/tmp/c.json', match: 'order', speed: 'recorded', redactCellValues: true });
 	});
 
 	it('refuses a mode without a cassette, naming the variable to set', () => {

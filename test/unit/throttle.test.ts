@@ -1,184 +1,260 @@
-import {
-	AirtableQuotaError,
-	AirtableRateLimitError,
-	throttleRegistryKeys,
-	type ClientLimits,
-} from '../../index';
-import { api, BASE, makeClient, record, TABLE, TABLE_PATH, TOKEN, useNock, sleep } from './helpers';
+import { AirtableQuotaError, AirtableRateLimitError, type ClientLimits, type HttpResponse } from '../../index';
+import { throttleRegistryKeys, WindowLimiter } from '../../nodes/client/throttle';
+import { FakeClock } from '../support/fakeClock';
+import { BASE, makeClient, ok, stubExecutor, TABLE, TOKEN, useNock } from './helpers';
 
 useNock();
+afterEach(() => jest.restoreAllMocks());
 
-const WINDOW = { requests: 3, perMs: 200 };
+/** Airtable's real per-base window with the default 40 ms margin. */
 const PACED: Partial<ClientLimits> = {
-	perBase: WINDOW,
-	perToken: { requests: 100, perMs: 200 },
-	windowMarginMs: 20,
+	perBase: { requests: 5, perMs: 1000 },
+	perToken: { requests: 50, perMs: 1000 },
+	windowMarginMs: 40,
+	rateLimitHoldMs: 30_000,
+	maxRateLimitRetries: 3,
 };
 
-/** Records when each request reached the (mock) server. */
-function timedRecordEndpoint(times: number, path = `${TABLE_PATH}/recA`) {
-	const starts: number[] = [];
-	api()
-		.get(path)
-		.times(times)
-		.reply(200, () => {
-			starts.push(Date.now());
-			return record('recA');
-		});
-	return starts;
+const RATE_LIMITED: HttpResponse = {
+	status: 429,
+	headers: {},
+	body: { errors: [{ error: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' }] },
+};
+
+/** The fake times at which a stub executor was handed each request, sorted. */
+function times(seen: Array<{ at: number }>, clock: FakeClock): number[] {
+	const origin = clock.now() - clock.elapsed;
+	return seen.map((r) => r.at - origin).sort((a, b) => a - b);
 }
 
-/** The largest number of starts found inside any window of `perMs`. */
-function maxStartsInAnyWindow(starts: number[], perMs: number): number {
-	const sorted = [...starts].sort((a, b) => a - b);
-	let most = 0;
-	for (let i = 0; i < sorted.length; i++) {
-		let count = 0;
-		while (i + count < sorted.length && sorted[i + count] - sorted[i] < perMs) count++;
-		most = Math.max(most, count);
-	}
-	return most;
-}
-
-describe('pacing', () => {
-	it('lets a burst of N go at once, then never more than N starts in any window', async () => {
-		const starts = timedRecordEndpoint(10);
-		const t = makeClient({}, PACED).base(BASE).table(TABLE);
-		await Promise.all(Array.from({ length: 10 }, () => t.get('recA')));
-		expect(starts).toHaveLength(10);
-		const sorted = [...starts].sort((a, b) => a - b);
-		// The first three did not wait for each other (no fixed spacing)...
-		expect(sorted[2] - sorted[0]).toBeLessThan(WINDOW.perMs / 2);
-		// ...the fourth waited for the window to pass.
-		expect(sorted[3] - sorted[0]).toBeGreaterThanOrEqual(WINDOW.perMs);
-		expect(maxStartsInAnyWindow(starts, WINDOW.perMs)).toBe(WINDOW.requests);
+describe('pacing on fake time', () => {
+	it('lets 5 start at once, then the 6th exactly when the first leaves the window (1000 ms + margin)', async () => {
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, () => ok());
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 11 }, () => t.get('recA'))));
+		expect(times(executor.seen, clock)).toEqual([0, 0, 0, 0, 0, 1040, 1040, 1040, 1040, 1040, 2080]);
 	});
 
-	it('shares one base limiter between client instances (process-wide registry)', async () => {
-		const starts = timedRecordEndpoint(12);
-		const first = makeClient({ token: 'patDummyFirst00000000001' }, PACED).base(BASE).table(TABLE);
-		const second = makeClient({ token: 'patDummySecond0000000002' }, PACED).base(BASE).table(TABLE);
-		await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? first : second).get('recA')));
-		expect(maxStartsInAnyWindow(starts, WINDOW.perMs)).toBe(WINDOW.requests);
+	it('counts a window from the answer-independent dispatch: a 250 ms round trip does not slow the pace', async () => {
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, async () => {
+			await clock.sleep(250);
+			return ok();
+		});
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 10 }, () => t.get('recA'))));
+		expect(times(executor.seen, clock)).toEqual([0, 0, 0, 0, 0, 1040, 1040, 1040, 1040, 1040]);
+	});
+
+	it('shares one base limiter between client instances with the same limits', async () => {
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, () => ok());
+		const first = makeClient({ executor, clock, token: 'patDummyFirst00000000001' }, PACED).base(BASE).table(TABLE);
+		const second = makeClient({ executor, clock, token: 'patDummySecond0000000002' }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? first : second).get('recA'))));
+		expect(times(executor.seen, clock)).toEqual([0, 0, 0, 0, 0, 1040, 1040, 1040, 1040, 1040, 2080, 2080]);
+	});
+
+	it('gives a client asking for other limits its own limiter instead of reconfiguring the shared one', async () => {
+		const clock = new FakeClock();
+		const strict = stubExecutor(clock, () => ok());
+		const normal = stubExecutor(clock, () => ok());
+		const strictTable = makeClient({ executor: strict, clock }, { ...PACED, perBase: { requests: 2, perMs: 1000 } })
+			.base(BASE)
+			.table(TABLE);
+		const normalTable = makeClient({ executor: normal, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(
+			Promise.all([
+				...Array.from({ length: 3 }, () => strictTable.get('recA')),
+				...Array.from({ length: 6 }, () => normalTable.get('recA')),
+			]),
+		);
+		expect(times(strict.seen, clock)).toEqual([0, 0, 1040]);
+		// The client created last did not impose 2/s on the first one's limiter, nor the reverse.
+		expect(times(normal.seen, clock)).toEqual([0, 0, 0, 0, 0, 1040]);
 	});
 
 	it('limits per token across bases', async () => {
-		const starts: number[] = [];
-		api()
-			.get(/\/v0\/app(One|Two)\/tblX\/recA/)
-			.times(8)
-			.reply(200, () => {
-				starts.push(Date.now());
-				return record('recA');
-			});
-		const client = makeClient({}, { perBase: { requests: 100, perMs: 200 }, perToken: WINDOW, windowMarginMs: 20 });
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, () => ok());
+		const client = makeClient(
+			{ executor, clock },
+			{ ...PACED, perBase: { requests: 100, perMs: 1000 }, perToken: { requests: 3, perMs: 1000 } },
+		);
 		const one = client.base('appOne').table('tblX');
 		const two = client.base('appTwo').table('tblX');
-		await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? one : two).get('recA')));
-		expect(maxStartsInAnyWindow(starts, WINDOW.perMs)).toBe(WINDOW.requests);
+		await clock.run(Promise.all(Array.from({ length: 7 }, (_, i) => (i % 2 ? one : two).get('recA'))));
+		expect(times(executor.seen, clock)).toEqual([0, 0, 0, 1040, 1040, 1040, 2080]);
 	});
 
 	it('keys limiters by base id and token hash, never the raw token', async () => {
-		timedRecordEndpoint(1);
-		await makeClient().base(BASE).table(TABLE).get('recA');
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, () => ok());
+		await clock.run(makeClient({ executor, clock, token: TOKEN }).base(BASE).table(TABLE).get('recA'));
 		const keys = throttleRegistryKeys();
-		expect(keys).toContain(`base:${BASE}`);
-		expect(keys.some((key) => /^token:[0-9a-f]{64}$/.test(key))).toBe(true);
+		expect(keys.some((key) => key.startsWith(`base:${BASE}`))).toBe(true);
+		expect(keys.some((key) => /^token:[0-9a-f]{64}/.test(key))).toBe(true);
 		expect(keys.join(' ')).not.toContain(TOKEN);
 	});
 
 	it('counts limiter waiting time in stats.throttledMs', async () => {
-		timedRecordEndpoint(4);
-		const client = makeClient({}, PACED);
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, () => ok());
+		const client = makeClient({ executor, clock }, PACED);
 		const t = client.base(BASE).table(TABLE);
-		await Promise.all(Array.from({ length: 4 }, () => t.get('recA')));
-		const stats = client.stats();
-		expect(stats.requests).toBe(4);
-		expect(stats.retries).toBe(0);
-		expect(stats.throttledMs).toBeGreaterThanOrEqual(WINDOW.perMs - 20);
+		await clock.run(Promise.all(Array.from({ length: 7 }, () => t.get('recA'))));
+		expect(client.stats()).toMatchObject({ requests: 7, retries: 0, throttledMs: 2 * 1040 });
+	});
+});
+
+describe('when the request really leaves (issue 13: inside n8n the executor resolves credentials first)', () => {
+	/** The first five requests leave 200 ms after hand-over (a cold credential read), later ones at once. */
+	function slowFirstFive(clock: FakeClock, signals: boolean) {
+		const arrivals: number[] = [];
+		const executor = stubExecutor(clock, async (request, index) => {
+			if (index < 5) await clock.sleep(200);
+			request.onDispatch?.();
+			arrivals.push(clock.elapsed);
+			return ok();
+		});
+		return { executor: signals ? Object.assign(executor, { signalsDispatch: true }) : executor, arrivals };
+	}
+
+	it('counts the window from onDispatch: never 6 arrivals within one second', async () => {
+		const clock = new FakeClock();
+		const { executor, arrivals } = slowFirstFive(clock, true);
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 10 }, () => t.get('recA'))));
+		expect(arrivals).toEqual([200, 200, 200, 200, 200, 1240, 1240, 1240, 1240, 1240]);
+	});
+
+	it('counted from the hand-over (the old behaviour) the same sends put 6 arrivals within one second', async () => {
+		const clock = new FakeClock();
+		const { executor, arrivals } = slowFirstFive(clock, false);
+		const withoutSignal = { send: (request: Parameters<typeof executor.send>[0]) => executor.send({ ...request, onDispatch: undefined }) };
+		const t = makeClient({ executor: withoutSignal, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 6 }, () => t.get('recA'))));
+		expect(arrivals).toEqual([200, 200, 200, 200, 200, 1040]);
+		expect(arrivals[5] - arrivals[0]).toBeLessThan(1000);
+	});
+
+	it('counts from the answer when an executor that promised the signal never gave it', async () => {
+		const clock = new FakeClock();
+		const executor = Object.assign(
+			stubExecutor(clock, async () => {
+				await clock.sleep(300);
+				return ok();
+			}),
+			{ signalsDispatch: true },
+		);
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 6 }, () => t.get('recA'))));
+		expect(times(executor.seen, clock)).toEqual([0, 0, 0, 0, 0, 1340]);
 	});
 });
 
 describe('429 RATE_LIMIT_REACHED', () => {
-	const RATE_LIMITED = { error: { type: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' } };
-	const HOLD = 300;
-
-	it('holds the base for every caller, then retries', async () => {
-		const events: Array<[string, number]> = [];
-		let first = true;
-		api()
-			.get(`${TABLE_PATH}/recA`)
-			.times(3)
-			.reply((uri) => {
-				if (first) {
-					first = false;
-					events.push(['429', Date.now()]);
-					return [429, RATE_LIMITED];
-				}
-				events.push([uri, Date.now()]);
-				return [200, record('recA')];
-			});
-		const limits = { rateLimitHoldMs: HOLD, maxRateLimitRetries: 2 };
-		const clientA = makeClient({ token: 'patDummyClientA000000001' }, limits);
-		const clientB = makeClient({ token: 'patDummyClientB000000002' }, limits);
+	it('holds the base 30 s for every caller, whichever client, then retries', async () => {
+		jest.spyOn(Math, 'random').mockReturnValue(0);
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, (_request, index) => (index === 0 ? RATE_LIMITED : ok()));
+		const clientA = makeClient({ executor, clock, token: 'patDummyClientA000000001' }, PACED);
+		const clientB = makeClient({ executor, clock, token: 'patDummyClientB000000002' }, PACED);
 		const a = clientA.base(BASE).table(TABLE).get('recA');
-		await sleep(60);
+		await clock.advance(100);
 		const b = clientB.base(BASE).table(TABLE).get('recA');
-		await Promise.all([a, b]);
-		const rateLimitedAt = events[0][1];
-		expect(events[0][0]).toBe('429');
-		expect(events).toHaveLength(3);
-		for (const [, at] of events.slice(1)) expect(at - rateLimitedAt).toBeGreaterThanOrEqual(HOLD);
+		await clock.run(Promise.all([a, b]));
+		expect(times(executor.seen, clock)).toEqual([0, 30_000, 30_000]);
 		expect(clientA.stats()).toMatchObject({ requests: 2, retries: 1, rateLimited: 1 });
-		expect(clientB.stats()).toMatchObject({ requests: 1, retries: 0, rateLimited: 0 });
-		expect(clientB.stats().throttledMs).toBeGreaterThanOrEqual(HOLD - 100);
+		expect(clientB.stats()).toMatchObject({ requests: 1, retries: 0, rateLimited: 0, throttledMs: 29_900 });
+	});
+
+	it('adds up to 10 % jitter to the hold', async () => {
+		jest.spyOn(Math, 'random').mockReturnValue(0.5);
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, (_request, index) => (index === 0 ? RATE_LIMITED : ok()));
+		await clock.run(makeClient({ executor, clock }, PACED).base(BASE).table(TABLE).get('recA'));
+		expect(times(executor.seen, clock)).toEqual([0, 31_500]);
+	});
+
+	it('widens the window margin of a base that met a 429, so the lock-out does not repeat', async () => {
+		jest.spyOn(Math, 'random').mockReturnValue(0);
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, (_request, index) => (index === 0 ? RATE_LIMITED : ok()));
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(t.get('recA'));
+		await clock.run(Promise.all(Array.from({ length: 6 }, () => t.get('recA'))));
+		// Held until 30 s; the retry and 4 more fill the window, the rest wait 1000 + 40 + the learned 60 ms.
+		expect(times(executor.seen, clock)).toEqual([0, 30_000, 30_000, 30_000, 30_000, 30_000, 31_100, 31_100]);
+	});
+
+	it('holds only the base when the token window had room, the token too when it was nearly full', async () => {
+		jest.spyOn(Math, 'random').mockReturnValue(0);
+		const clock = new FakeClock();
+		const limits = { ...PACED, perBase: { requests: 10, perMs: 1000 }, perToken: { requests: 5, perMs: 1000 } };
+		// Token window nearly full (4 of 5 taken) when the 429 arrives: every base of the token waits.
+		const busy = stubExecutor(clock, (request) => (request.path.includes('appA') ? RATE_LIMITED : ok()));
+		const client = makeClient({ executor: busy, clock, token: 'patDummyBusyToken0000001' }, { ...limits, maxRateLimitRetries: 0 });
+		const bases = ['appB', 'appC', 'appD', 'appA'];
+		await clock.run(Promise.all(bases.map((b) => client.base(b).table('tblX').get('recA').catch(() => undefined))));
+		await clock.run(client.base('appOther').table('tblX').get('recA'));
+		expect(times(busy.seen, clock)).toEqual([0, 0, 0, 0, 30_000]);
+
+		// Token window with room: only the 429's base waits.
+		const calm = stubExecutor(clock, (request) => (request.path.includes('appA') ? RATE_LIMITED : ok()));
+		const other = makeClient({ executor: calm, clock, token: 'patDummyCalmToken0000002' }, { ...limits, maxRateLimitRetries: 0 });
+		const startedAt = clock.elapsed;
+		await clock.run(other.base('appA').table('tblX').get('recA').catch(() => undefined));
+		await clock.run(other.base('appOther2').table('tblX').get('recA'));
+		expect(times(calm.seen, clock).map((at) => at - startedAt)).toEqual([0, 0]);
 	});
 
 	it('gives up after maxRateLimitRetries with AirtableRateLimitError', async () => {
-		let requests = 0;
-		api()
-			.get(`${TABLE_PATH}/recA`)
-			.times(10)
-			.reply(() => {
-				requests++;
-				return [429, RATE_LIMITED];
-			});
-		const client = makeClient({}, { rateLimitHoldMs: 10, maxRateLimitRetries: 2 });
-		const error = await client
-			.base(BASE)
-			.table(TABLE)
-			.get('recA')
-			.catch((e: unknown) => e);
+		jest.spyOn(Math, 'random').mockReturnValue(0);
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, () => RATE_LIMITED);
+		const client = makeClient({ executor, clock }, { ...PACED, maxRateLimitRetries: 2 });
+		const error = await clock.run(client.base(BASE).table(TABLE).get('recA').catch((e: unknown) => e));
 		expect(error).toBeInstanceOf(AirtableRateLimitError);
 		expect((error as AirtableRateLimitError).retries).toBe(2);
 		expect((error as AirtableRateLimitError).kind).toBe('rate-limited');
-		expect(requests).toBe(3);
+		expect(times(executor.seen, clock)).toEqual([0, 30_000, 60_000]);
 		expect(client.stats()).toMatchObject({ requests: 3, retries: 2, rateLimited: 3 });
 	});
 });
 
 describe('429 PUBLIC_API_BILLING_LIMIT_EXCEEDED', () => {
 	it('fails at once with one request and puts no hold on the base', async () => {
-		let requests = 0;
-		api()
-			.get(`${TABLE_PATH}/recA`)
-			.times(5)
-			.reply(() => {
-				requests++;
-				return requests === 1
-					? [429, { error: { type: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', message: 'API billing plan limit exceeded' } }]
-					: [200, record('recA')];
-			});
-		// A hold would make the follow-up request wait far beyond the test timeout.
-		const client = makeClient({}, { rateLimitHoldMs: 60_000 });
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, (_request, index) =>
+			index === 0
+				? {
+						status: 429,
+						headers: {},
+						body: { error: { type: 'PUBLIC_API_BILLING_LIMIT_EXCEEDED', message: 'API billing plan limit exceeded' } },
+					}
+				: ok(),
+		);
+		const client = makeClient({ executor, clock }, PACED);
 		const t = client.base(BASE).table(TABLE);
-		const error = await t.get('recA').catch((e: unknown) => e);
+		const error = await clock.run(t.get('recA').catch((e: unknown) => e));
 		expect(error).toBeInstanceOf(AirtableQuotaError);
 		expect((error as AirtableQuotaError).kind).toBe('quota-exhausted');
-		expect((error as Error).message).toMatch(/monthly API call quota is used up/);
-		expect((error as Error).message).toMatch(/next month or after a plan upgrade/);
-		expect(requests).toBe(1);
 		expect(client.stats()).toMatchObject({ requests: 1, retries: 0, rateLimited: 0 });
-		await expect(t.get('recA')).resolves.toMatchObject({ id: 'recA' });
+		await clock.run(t.get('recA'));
+		expect(times(executor.seen, clock)).toEqual([0, 0]);
+	});
+});
+
+describe('learned margin', () => {
+	it('widens a limiter step by step up to a cap', () => {
+		const limiter = new WindowLimiter({ requests: 5, perMs: 1000 }, 40, new FakeClock(), 'base:appLearning');
+		const seen = [limiter.windowMs];
+		for (let i = 0; i < 5; i++) {
+			limiter.widenMargin();
+			seen.push(limiter.windowMs);
+		}
+		expect(seen).toEqual([1040, 1100, 1160, 1280, 1290, 1290]);
 	});
 });

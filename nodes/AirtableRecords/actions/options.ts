@@ -1,5 +1,11 @@
 import { downloadAttachmentsOption, maxFileSizeOption } from '../../shared/attachmentProperties';
-import { ignoreFieldsOption, optionsCollection, typecastOption, useFieldIdsOption } from '../../shared/properties';
+import {
+	ignoreFieldsOption,
+	optionsCollection,
+	timeBudgetOption,
+	typecastOption,
+	useFieldIdsOption,
+} from '../../shared/properties';
 import { type RecordsOperation, WRITE_OPERATIONS } from './operation';
 
 const READ_OPERATIONS: RecordsOperation[] = ['get', 'getManyByIds'];
@@ -10,6 +16,7 @@ export const recordsOptionsProperty = optionsCollection([
 		...ignoreFieldsOption,
 		displayOptions: { show: { '/operation': WRITE_OPERATIONS, '/columns.mappingMode': ['autoMapInputData'] } },
 	},
+	timeBudgetOption,
 	{ ...typecastOption, displayOptions: { show: { '/operation': WRITE_OPERATIONS } } },
 	useFieldIdsOption,
 	{ ...downloadAttachmentsOption, displayOptions: { show: { '/operation': READ_OPERATIONS } } },

@@ -3,6 +3,7 @@ import { join } from 'path';
 
 import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, startEmulator } from '../../../emulator';
 import { N8nApi } from '../runtime/api';
+import { egressAttempts, egressLogFile, EGRESS_LOG_ENV } from '../runtime/egressGuard';
 import { launchN8n, OWNER, stopN8n } from '../runtime/n8n';
 import { buildAndPack, ensureRuntime, installPackage, PACKAGE_NAME, ROOT } from '../runtime/pack';
 import { freePort } from '../runtime/processes';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
 	const workDir = join(ROOT, '.cache', 'demo');
 	rmSync(workDir, { recursive: true, force: true });
 	mkdirSync(workDir, { recursive: true });
+	process.env[EGRESS_LOG_ENV] = join(workDir, 'egress.jsonl');
 	out('== build and pack the package');
 	const tarball = buildAndPack(workDir);
 	const userFolder = join(workDir, 'n8n-user');
@@ -59,6 +61,8 @@ async function main(): Promise<void> {
 		out('\n== stopping n8n and the emulator');
 		if (running.n8nPid) await stopN8n(running.n8nPid);
 		await emulator.close();
+		const escaped = egressAttempts();
+		out(escaped.length ? `   n8n tried to leave 127.0.0.1 ${escaped.length} time(s), all refused: ${escaped.map((a) => a.target).join(', ')}` : '   nothing tried to leave 127.0.0.1');
 		writeFileSync(join(workDir, 'emulator.log'), `${logLines.join('\n')}\n`);
 		process.exit(code);
 	};
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
 	out(`  Read the table: curl -H 'Authorization: Bearer ${DEMO_TOKEN}' ${emulator.url}/v0/${DEMO_BASE_ID}/Contacts`);
 	out(`  Request log and counters: curl ${emulator.url}/_emulator/metrics`);
 	out(`  n8n log: ${connection.logFile}`);
+	out(`  Loopback only: n8n's outbound HTTP(S) goes to a local guard that refuses it (attempts: ${egressLogFile()})`);
 	out();
 	out('Ctrl-C stops everything.');
 }

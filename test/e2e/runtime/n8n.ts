@@ -25,7 +25,7 @@ export interface StartOptions {
 	 * `worker`: a queue-mode worker (`n8n worker`, for the queue-mode e2e test); `port` is then
 	 * its health-check server's, which is what readiness is checked on. Default `start`.
 	 */
-	command?: 'start' | 'worker';
+	command?: 'start' | 'worker' | 'webhook';
 	/** Extra command-line arguments, e.g. `--concurrency=1` for a worker. */
 	args?: string[];
 }

@@ -1,6 +1,7 @@
 import { rolloutBucket } from '../../../nodes/AirtableConfigFlags/bucket';
 import { evaluateFlag } from '../../../nodes/AirtableConfigFlags/evaluate';
 import { FlagCache } from '../../../nodes/AirtableConfigFlags/flagCache';
+import { resetProcessStateForTests } from '../../../nodes/client/state';
 import {
 	buildFlagTable,
 	DEFAULT_COLUMNS,
@@ -148,6 +149,8 @@ describe('evaluateFlag', () => {
 });
 
 describe('FlagCache', () => {
+	beforeEach(() => resetProcessStateForTests());
+
 	function deferred<T>() {
 		let resolve!: (value: T) => void;
 		let reject!: (error: unknown) => void;
