@@ -44,9 +44,21 @@ export {
 	and,
 	or,
 	not,
+	equalsIgnoringCase,
+	textsInSet,
+	recordIdNotIn,
 	CONDITION_OPERATORS,
 	type ConditionOperator,
 } from './nodes/client/formula';
+export {
+	SyncDeletionLimitError,
+	type SyncOptions,
+	type SyncResult,
+	type SyncRowResult,
+	type SyncRowStatus,
+	type DuplicateKeyPolicy,
+} from './nodes/client/sync';
+export type { KeyType, KeyTypes } from './nodes/client/keyMatch';
 export { BaseSchema, READ_ONLY_FIELD_TYPES, isWritableField } from './nodes/client/schema';
 export {
 	createFetchExecutor,

@@ -33,7 +33,7 @@ export const skipUnchangedProperty: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		"Whether to read the table's current records first (one request per 100 records) and write only items whose mapped fields differ; unchanged items cost no write request",
+		'Whether to read the records of the input\'s merge keys first (about one request per 100 input items, sent in parallel, whatever the size of the table) and write only items whose mapped fields differ; unchanged items cost no write request',
 };
 
 export const deleteMissingProperty: INodeProperties = {
@@ -42,7 +42,7 @@ export const deleteMissingProperty: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to delete, after the upsert, every record of the table whose merge key is in none of the input items, so the table mirrors the input. Refused when the input has no valid items.',
+		'Whether to delete, after the upsert, every record of the table whose merge key is in none of the input items, so the table mirrors the input. Reads the merge fields of the whole table (one request per 100 records). Refused when the input has no valid items.',
 	// An AI tool call carries one item: every other record would count as missing.
 	displayOptions: { hide: { '@tool': [true] } },
 };

@@ -1,29 +1,34 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { AirtableError } from '../client/errors';
+import type { SyncResult } from '../client/sync';
 import type { ItemOutcomes } from '../shared/outcomes';
-import type { MirrorResult } from './mirror';
-import type { SyncCounts } from './sync';
 
 /** Failed items listed in the summary; the count is always complete. */
 const MAX_LISTED_ERRORS = 100;
 
 export interface SummaryInput {
-	counts: SyncCounts;
+	/** One sync per group of items (base, table, options). */
+	results: SyncResult[];
 	outcomes: ItemOutcomes;
-	mirror?: MirrorResult;
 	requests: number;
 	durationMs: number;
 }
 
 /** The one item of "Output: Summary", paired with every input item. */
 export function summaryItem(itemCount: number, input: SummaryInput): INodeExecutionData {
+	const { results } = input;
+	const total = (count: (result: SyncResult) => number) => results.reduce((sum, result) => sum + count(result), 0);
 	const failures = input.outcomes.failedItems();
+	const deleted = results.flatMap((result) => result.deleted);
 	const json: IDataObject = {
-		...input.counts,
+		created: total((result) => result.counts.created),
+		updated: total((result) => result.counts.updated),
+		unchanged: total((result) => result.counts.unchanged),
+		duplicates: total((result) => result.counts.duplicates),
 		failed: failures.length,
-		deleted: input.mirror?.deleted.length ?? 0,
-		deletedIds: (input.mirror?.deleted ?? []).map((record) => record.id),
+		deleted: deleted.length,
+		deletedIds: deleted.map((record) => record.id),
 		requests: input.requests,
 		durationMs: input.durationMs,
 	};
@@ -34,7 +39,9 @@ export function summaryItem(itemCount: number, input: SummaryInput): INodeExecut
 			field: error instanceof AirtableError ? (error.field ?? null) : null,
 		}));
 	}
-	if (input.mirror?.skipped) json.deleteSkipped = input.mirror.skipped;
-	if (input.mirror?.errors.length) json.deleteErrors = input.mirror.errors;
+	const skipped = results.map((result) => result.deleteSkipped).filter(Boolean);
+	if (skipped.length) json.deleteSkipped = skipped.join('; ');
+	const deleteErrors = results.flatMap((result) => result.deleteErrors);
+	if (deleteErrors.length) json.deleteErrors = deleteErrors.map(({ id, error }) => ({ id, message: error.message }));
 	return { json, pairedItem: Array.from({ length: itemCount }, (_, item) => ({ item })) };
 }

@@ -1,3 +1,5 @@
+import { processState } from '../client/state';
+
 /**
  * Pings for one webhook that arrive while a drain runs collapse into at most one more drain:
  * the running drain may have fetched its pages before their payloads existed, so one more is
@@ -15,7 +17,12 @@ interface Slot {
 	queued?: Promise<unknown>;
 }
 
-const slots = new Map<string, Slot>();
+/** Slots remove themselves once idle; one in use is never evicted. */
+const slots = processState.registry<Slot>('trigger.pingCoalescing', {
+	maxEntries: 10_000,
+	idleMs: 60 * 60_000,
+	canEvict: (slot) => !slot.running && !slot.queued,
+});
 
 export function coalesce<T>(key: string, work: () => Promise<T>): CoalescedRun<T> {
 	const slot = slots.get(key) ?? {};

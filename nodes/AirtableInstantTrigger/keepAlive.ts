@@ -2,6 +2,7 @@ import type { CronExpression, IDataObject, ITriggerFunctions, Logger } from 'n8n
 
 import type { AirtableClient } from '../client/AirtableClient';
 import { triggerItemsWithFiles } from '../shared/attachmentReads';
+import { processState } from '../client/state';
 import { getAirtableClient } from '../shared/executor';
 import { triggerCoordination } from '../shared/triggerCoordination';
 import { drainWebhook, forgetCursor, MAX_PAYLOADS_PER_DRAIN } from './drain';
@@ -67,10 +68,12 @@ export function keepAliveCron(nodeId: string): CronExpression {
 	return `${hash} * * * * *`;
 }
 
-const lastHealthCheck = new Map<string, number>();
-const running = new Set<string>();
+const NODE_MEMORY = { maxEntries: 10_000, idleMs: 24 * 60 * 60_000 };
+const lastHealthCheck = processState.registry<number>('trigger.lastHealthCheck', NODE_MEMORY);
+/** Passes in progress: never forgotten while they run (they remove themselves). */
+const running = processState.registry<true>('trigger.keepAliveRunning', { ...NODE_MEMORY, canEvict: () => false });
 /** After a failed pass the next one waits: 1, 2, 4 … minutes, at most an hour. */
-const retryAfter = new Map<string, { at: number; failures: number }>();
+const retryAfter = processState.registry<{ at: number; failures: number }>('trigger.keepAliveRetry', NODE_MEMORY);
 const MAX_RETRY_DELAY_MS = 60 * 60_000;
 
 function noteFailure(key: string, now: number): void {
@@ -293,8 +296,8 @@ export async function settleKeepAlive(): Promise<void> {
 
 async function keepAlivePass(ctx: ITriggerFunctions, now: number): Promise<void> {
 	const key = nodeKey(ctx);
-	if (running.has(key) || isClosed(key)) return;
-	running.add(key);
+	if (running.get(key) || isClosed(key)) return;
+	running.set(key, true);
 	try {
 		await withNodeLock(ctx, false, async () => await keepAliveUnderLock(ctx, key, now));
 	} catch (error) {

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { processState } from '../client/state';
 import { type CoordinationLogger, resetTriggerCoordination, triggerCoordination } from '../shared/triggerCoordination';
 import { forgetCursor, newestCursor } from './drain';
 
@@ -88,11 +89,13 @@ export function clearState(staticData: IDataObject): void {
  * state of each webhook (by id) and of each active node (by workflow + node id, production
  * only — test mode is separate) is kept here, and wins over an older copy of static data.
  */
-const statesById = new Map<string, WebhookState>();
+/** A webhook lives 7 days without a refresh: memory of one nobody touched for 8 is stale. */
+const WEBHOOK_MEMORY = { maxEntries: 10_000, idleMs: 8 * 24 * 60 * 60_000 };
+const statesById = processState.registry<WebhookState>('trigger.webhookStates', WEBHOOK_MEMORY);
 /** Which node (workflow + node id) each remembered webhook belongs to. */
-const ownerById = new Map<string, string>();
-const currentByNode = new Map<string, string>();
-const backlog = new Set<string>();
+const ownerById = processState.registry<string>('trigger.webhookOwners', WEBHOOK_MEMORY);
+const currentByNode = processState.registry<string>('trigger.currentWebhooks', WEBHOOK_MEMORY);
+const backlog = processState.registry<true>('trigger.backlog', WEBHOOK_MEMORY);
 
 export interface NodeIdentity {
 	getWorkflow(): { id?: string };
@@ -177,10 +180,10 @@ export async function withNodeLock<T>(
  * Production nodes being deactivated. Deactivation wins over a keep-alive pass already
  * running: the pass may finish draining (and emit what it drained) but creates nothing.
  */
-const closedNodes = new Set<string>();
+const closedNodes = processState.registry<true>('trigger.closedNodes', WEBHOOK_MEMORY);
 
 export function markClosed(key: string): void {
-	closedNodes.add(key);
+	closedNodes.set(key, true);
 }
 
 export function markOpen(key: string): void {
@@ -188,12 +191,12 @@ export function markOpen(key: string): void {
 }
 
 export function isClosed(key: string): boolean {
-	return closedNodes.has(key);
+	return closedNodes.get(key) === true;
 }
 
 /** A drain stopped at its cap or failed: the keep-alive timer continues it. */
 export function markBacklog(webhookId: string): void {
-	backlog.add(webhookId);
+	backlog.set(webhookId, true);
 }
 
 export function clearBacklog(webhookId: string): void {
@@ -201,7 +204,7 @@ export function clearBacklog(webhookId: string): void {
 }
 
 export function hasBacklog(webhookId: string): boolean {
-	return backlog.has(webhookId);
+	return backlog.get(webhookId) === true;
 }
 
 /**
@@ -214,7 +217,7 @@ export function adoptState(state: WebhookState, owner: string, key?: string): vo
 		statesById.set(state.webhookId, copy(state));
 		ownerById.set(state.webhookId, owner);
 	}
-	if (key && !currentByNode.has(key)) currentByNode.set(key, state.webhookId);
+	if (key && currentByNode.get(key) === undefined) currentByNode.set(key, state.webhookId);
 }
 
 /** For tests: forget every webhook, node and cursor this process remembers. */

@@ -1,5 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
+import { processState } from '../client/state';
 import { nodeKey, type NodeIdentity } from './state';
 
 /**
@@ -11,10 +12,12 @@ import { nodeKey, type NodeIdentity } from './state';
  */
 const HANDOFF_TTL_MS = 5 * 60_000;
 
-const parked = new Map<string, { items: INodeExecutionData[]; at: number }>();
+const parked = processState.registry<{ items: INodeExecutionData[]; at: number }>('trigger.testItems', {
+	maxEntries: 1000,
+	idleMs: HANDOFF_TTL_MS,
+});
 
 export function parkTestItems(ctx: NodeIdentity, items: INodeExecutionData[], now = Date.now()): void {
-	for (const [key, entry] of parked) if (now - entry.at > HANDOFF_TTL_MS) parked.delete(key);
 	const key = nodeKey(ctx);
 	const earlier = parked.get(key)?.items ?? [];
 	parked.set(key, { items: [...earlier, ...items], at: now });

@@ -80,7 +80,7 @@ export class AirtableClient {
 			executor ??
 			(token ? createFetchExecutor({ token, baseUrl: options.baseUrl, timeoutMs: limits.requestTimeoutMs }) : undefined);
 		const transport = simulation
-			? simulatedExecutor(network, simulation, { secrets: [token, options.identity] })
+			? simulatedExecutor(network, simulation, { secrets: [token, options.identity], clock: this.clock })
 			: (network as HttpExecutor);
 		this.identityHash = hashIdentity(options.identity ?? token ?? ANONYMOUS_IDENTITY);
 		const secrets = [token, options.identity].filter((value): value is string => !!value && value.length >= 8);

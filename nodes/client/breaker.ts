@@ -118,11 +118,6 @@ export class CircuitBreaker {
 			? `Airtable failed ${this.failures} times in a row (last: ${this.lastReason})`
 			: `Airtable is failing (last: ${this.lastReason})`;
 	}
-
-	/** When the breaker last opened for `cooldownMs`, the moment it lets a probe through. */
-	get retryAt(): number {
-		return this.openUntil;
-	}
 }
 
 const breakers = processState.registry<CircuitBreaker>('client.breakers', {

@@ -173,3 +173,41 @@ export function or(...conditions: string[]): string {
 export function not(formula: string): string {
 	return `NOT(${formula})`;
 }
+
+/**
+ * The field's text equals `text` up to letter case and surrounding whitespace. Both sides go
+ * through Airtable's own LOWER and TRIM, so a record holding exactly `text` always matches.
+ */
+export function equalsIgnoringCase(field: string, text: string): string {
+	return `LOWER(TRIM(${fieldRef(field)} & '')) = LOWER(TRIM(${formulaValue(String(text))}))`;
+}
+
+/** Separators of the lists textsInSet and recordIdNotIn search (printable, rare in data: ␞ ␟). */
+export const LIST_SEPARATOR = '\u241e';
+export const PART_SEPARATOR = '\u241f';
+
+/**
+ * The trimmed texts of `fields`, in any letter case, form one of `tuples`. One FIND in one list,
+ * so a record costs Airtable the same work for 1 or 100 tuples, and each tuple adds only its
+ * length to the formula. Texts must not contain the separators (see canUseInTextSet).
+ */
+export function textsInSet(fields: string[], tuples: string[][]): string {
+	for (const tuple of tuples) {
+		if (tuple.length !== fields.length || !tuple.every(canUseInTextSet)) {
+			throw new AirtableInputError('textsInSet needs one separator-free text per field in every tuple');
+		}
+	}
+	const cell = fields.map((field) => `LOWER(TRIM(${fieldRef(field)} & ''))`).join(` & '${PART_SEPARATOR}' & `);
+	const list = LIST_SEPARATOR + tuples.map((tuple) => tuple.join(PART_SEPARATOR)).join(LIST_SEPARATOR) + LIST_SEPARATOR;
+	return `FIND('${LIST_SEPARATOR}' & ${cell} & '${LIST_SEPARATOR}', LOWER(${formulaValue(list)})) > 0`;
+}
+
+export function canUseInTextSet(text: string): boolean {
+	return !text.includes(LIST_SEPARATOR) && !text.includes(PART_SEPARATOR);
+}
+
+/** The record is none of these. */
+export function recordIdNotIn(recordIds: string[]): string {
+	const list = LIST_SEPARATOR + recordIds.join(LIST_SEPARATOR) + LIST_SEPARATOR;
+	return `FIND('${LIST_SEPARATOR}' & RECORD_ID() & '${LIST_SEPARATOR}', ${formulaValue(list)}) = 0`;
+}

@@ -1,4 +1,5 @@
 import { MetricsRegistry } from './metricsRegistry';
+import { processState, type Registry } from './state';
 
 /**
  * The package's metrics, process-wide like the limiters: every client in the process counts
@@ -73,21 +74,31 @@ const MAX_BASES = 100;
 const MAX_TABLES = 500;
 const MAX_OPERATIONS = 60;
 
-/** Keeps the first `cap` distinct values that look right; everything else becomes `other`. */
+/**
+ * Keeps the first `cap` distinct values that look right; everything else becomes `other`.
+ * The values seen live in the process state, kept for the process's life like the series.
+ */
 class BoundedLabel {
-	private readonly seen = new Set<string>();
+	private readonly seen: Registry<true>;
 
 	constructor(
+		name: string,
 		private readonly pattern: RegExp,
 		private readonly cap: number,
-	) {}
+	) {
+		this.seen = processState.registry<true>(`metrics.labels.${name}`, {
+			maxEntries: cap,
+			idleMs: Number.POSITIVE_INFINITY,
+			canEvict: () => false,
+		});
+	}
 
 	value(raw: string | undefined, absent: string): string {
 		if (raw === undefined || raw === '') return absent;
 		if (!this.pattern.test(raw)) return OTHER;
-		if (this.seen.has(raw)) return raw;
+		if (this.seen.get(raw)) return raw;
 		if (this.seen.size >= this.cap) return OTHER;
-		this.seen.add(raw);
+		this.seen.set(raw, true);
 		return raw;
 	}
 
@@ -96,9 +107,9 @@ class BoundedLabel {
 	}
 }
 
-const bases = new BoundedLabel(/^app[A-Za-z0-9]{3,30}$/, MAX_BASES);
-const tables = new BoundedLabel(/^tbl[A-Za-z0-9]{3,30}$/, MAX_TABLES);
-const operations = new BoundedLabel(/^[a-z][A-Za-z.]{0,40}$/, MAX_OPERATIONS);
+const bases = new BoundedLabel('base', /^app[A-Za-z0-9]{3,30}$/, MAX_BASES);
+const tables = new BoundedLabel('table', /^tbl[A-Za-z0-9]{3,30}$/, MAX_TABLES);
+const operations = new BoundedLabel('operation', /^[a-z][A-Za-z.]{0,40}$/, MAX_OPERATIONS);
 
 export function baseLabel(baseId: string | undefined): string {
 	return bases.value(baseId, NO_BASE);

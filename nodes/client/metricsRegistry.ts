@@ -5,6 +5,8 @@
  * (nodes/shared/n8nMetrics.ts) through `onUpdate`.
  */
 
+import { processState, type Registry } from './state';
+
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 export type Labels = Readonly<Record<string, string>>;
 
@@ -35,24 +37,34 @@ interface Series {
 	count?: number;
 }
 
-class Family {
-	readonly series = new Map<string, Series>();
+/**
+ * A family's series live in the process state (state.ts), never evicted: a counter that
+ * vanished would restart from zero. Their number is bounded by the label caps of metrics.ts.
+ */
+const SERIES_PER_FAMILY = 100_000;
 
-	constructor(readonly spec: MetricSpec) {}
+class Family {
+	readonly series: Registry<Series>;
+
+	constructor(readonly spec: MetricSpec) {
+		this.series = processState.registry<Series>(`metrics.${spec.name}`, {
+			maxEntries: SERIES_PER_FAMILY,
+			idleMs: Number.POSITIVE_INFINITY,
+			canEvict: () => false,
+		});
+	}
 
 	seriesFor(labels: Labels): Series {
 		const key = this.spec.labelNames.map((name) => labels[name] ?? '').join('\u0000');
-		let series = this.series.get(key);
-		if (!series) {
-			series = { labels, value: 0 };
-			if (this.spec.type === 'histogram') {
-				series.bucketCounts = (this.spec.buckets ?? []).map(() => 0);
-				series.sum = 0;
-				series.count = 0;
-			}
-			this.series.set(key, series);
-		}
-		return series;
+		return this.series.getOrCreate(key, () =>
+			this.spec.type === 'histogram'
+				? { labels, value: 0, bucketCounts: (this.spec.buckets ?? []).map(() => 0), sum: 0, count: 0 }
+				: { labels, value: 0 },
+		);
+	}
+
+	all(): Series[] {
+		return this.series.keys().map((key) => this.series.get(key) as Series);
 	}
 }
 
@@ -101,7 +113,7 @@ export class MetricsRegistry {
 		for (const family of this.families.values()) {
 			const { name, help, type } = family.spec;
 			lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-			for (const series of family.series.values()) {
+			for (const series of family.all()) {
 				if (type === 'histogram') lines.push(...histogramLines(family.spec, series));
 				else lines.push(`${name}${renderLabels(series.labels)} ${formatNumber(series.value)}`);
 			}

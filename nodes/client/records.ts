@@ -21,6 +21,7 @@ import {
 } from './list';
 import type { RequestRunner } from './request';
 import type { RequestSafety } from './retry';
+import { syncTable, type SyncOptions, type SyncResult } from './sync';
 import { checkUpsertItems, validateMergeFields } from './upsert';
 import type {
 	AirtableRecord,
@@ -177,6 +178,14 @@ export class TableHandle {
 			table: this.table,
 			getRecord: async (recordId, byFieldId) => await this.get(recordId, { returnFieldsByFieldId: byFieldId }),
 		};
+	}
+
+	/**
+	 * Upserts rows by merge key with Skip Unchanged, duplicate-key policy and mirror-delete;
+	 * one result per row (see sync.ts).
+	 */
+	async sync(rows: Fields[], options: SyncOptions): Promise<SyncResult> {
+		return await syncTable(this, rows, options, () => this.runner.stats.requests);
 	}
 
 	/* ---------------------------------------------------------------- workers */

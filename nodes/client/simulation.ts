@@ -7,8 +7,10 @@ import {
 	type Interaction,
 	type RecordedRequest,
 } from './cassette';
+import type { Clock } from './clock';
 import { TransportError } from './http';
 import { createRedactor, type Redactor } from './redact';
+import { processState } from './state';
 import type { ClientLimits, HttpExecutor, HttpRequest, HttpResponse } from './types';
 
 /**
@@ -134,7 +136,12 @@ function canonical(value: unknown): string {
 	) ?? 'undefined';
 }
 
-const sessions = new Map<string, CassetteSession>();
+/* One per cassette file and mode; never evicted mid-run (that would restart a recording). */
+const sessions = processState.registry<CassetteSession>('simulation.cassettes', {
+	maxEntries: 64,
+	idleMs: Number.POSITIVE_INFINITY,
+	canEvict: () => false,
+});
 
 /**
  * The session for a cassette file: opened once per process and mode, so every client (each
@@ -144,13 +151,11 @@ const sessions = new Map<string, CassetteSession>();
 function sessionFor(options: SimulationOptions): CassetteSession {
 	if (typeof options.cassette !== 'string') return new CassetteSession(options.cassette, undefined);
 	const key = `${options.mode}:${options.cassette}`;
-	let session = sessions.get(key);
-	if (!session) {
-		const cassette = options.mode === 'record' ? emptyCassette() : readCassetteFile(options.cassette);
-		session = new CassetteSession(cassette, options.mode === 'record' ? options.cassette : undefined);
-		sessions.set(key, session);
-	}
-	return session;
+	const file = options.cassette;
+	return sessions.getOrCreate(
+		key,
+		() => new CassetteSession(options.mode === 'record' ? emptyCassette() : readCassetteFile(file), options.mode === 'record' ? file : undefined),
+	);
 }
 
 /** For tests: forget every open cassette (the next client reads or starts its file afresh). */
@@ -161,21 +166,21 @@ export function resetSimulationSessions(): void {
 export interface SimulationContext {
 	/** Secrets to redact besides the patterns redact.ts knows (the token, the identity). */
 	secrets: ReadonlyArray<string | undefined>;
-	now?: () => number;
-	sleep?: (ms: number) => Promise<void>;
+	/** The client's clock: timings recorded and replayed on it. */
+	clock: Clock;
 }
 
 /** Wraps `inner` (unused when replaying) as the options say. */
 export function simulatedExecutor(inner: HttpExecutor | undefined, options: SimulationOptions, context: SimulationContext): HttpExecutor {
 	const redact = createRedactor(context.secrets, { cellValues: options.redactCellValues === true });
 	const session = sessionFor(options);
-	const now = context.now ?? Date.now;
+	const { clock } = context;
 	if (options.mode === 'record') {
 		if (!inner) throw new Error('Recording needs a real executor (or a token) to send the requests');
-		return recordingExecutor(inner, session, redact, now);
+		return recordingExecutor(inner, session, redact, () => clock.now());
 	}
-	const wait = context.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-	return replayingExecutor(session, redact, options.match ?? 'request', options.speed === 'recorded' ? wait : undefined);
+	const wait = options.speed === 'recorded' ? async (ms: number) => await clock.sleep(ms) : undefined;
+	return replayingExecutor(session, redact, options.match ?? 'request', wait);
 }
 
 function recordedRequest(request: HttpRequest, redact: Redactor): RecordedRequest {

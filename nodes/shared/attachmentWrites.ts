@@ -178,26 +178,6 @@ export class AttachmentFiles {
 		return attachmentFieldsForWrite(plans, this.kind);
 	}
 
-	/** Every attachment field some item gives files for (a diff must read them). */
-	fields(): string[] {
-		return [...new Set([...this.plans.values()].flat().map((plan) => plan.field))];
-	}
-
-	/**
-	 * Skip Unchanged for files: when every file the item gives is already in the record (same
-	 * file name and size; a URL by its file name) — and, in Replace mode, nothing else is — the
-	 * item's cells leave `fields` and its uploads are dropped, so the files are neither compared
-	 * as changed nor uploaded again. Returns whether that was the case.
-	 */
-	dropIfAlreadyThere(itemIndex: number, fields: Fields, existing: Fields): boolean {
-		const plans = this.plans.get(itemIndex);
-		if (!plans) return true;
-		if (!plans.every((plan) => filesAlreadyThere(plan, attachmentsIn(existing[plan.field])))) return false;
-		for (const plan of plans) delete fields[plan.field];
-		this.plans.delete(itemIndex);
-		return true;
-	}
-
 	/** Files of the records that landed; `owners[i]` is the item of `results[i].index`. Errors by item. */
 	async afterWrite(table: TableHandle, results: Array<SettledResult<unknown>>, owners: number[]): Promise<Map<number, Error>> {
 		const written: WrittenRecord[] = [];
@@ -209,29 +189,6 @@ export class AttachmentFiles {
 			if (record) written.push({ itemIndex, record, plans });
 		}
 		return written.length ? await applyFilesAfterWrite(this.ctx, table, written, this.kind) : new Map();
-	}
-}
-
-function filesAlreadyThere(plan: PlannedFiles, existing: AttachmentCell[]): boolean {
-	const unused = [...existing];
-	const take = (matches: (cell: AttachmentCell) => boolean) => {
-		const found = unused.findIndex(matches);
-		if (found >= 0) unused.splice(found, 1);
-		return found >= 0;
-	};
-	const uploadsThere = plan.uploads.every((upload) =>
-		take((cell) => cell.filename === upload.filename && (upload.bytes === undefined || cell.size === upload.bytes)),
-	);
-	const urlsThere = plan.urls.every(({ url }) => take((cell) => cell.filename === fileNameOfUrl(url)));
-	return uploadsThere && urlsThere && (plan.mode === 'append' || unused.length === 0);
-}
-
-/** The file name Airtable gives a file fetched by URL: the last path segment. */
-function fileNameOfUrl(url: string): string {
-	try {
-		return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-	} catch {
-		return '';
 	}
 }
 

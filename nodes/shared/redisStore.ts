@@ -173,11 +173,6 @@ export class RedisLimitStore implements SharedLimitStore {
 		});
 	}
 
-	/** True while Redis answers; false while the in-memory fallback is in use. */
-	get shared(): boolean {
-		return !this.degraded && this.redis.status === 'ready';
-	}
-
 	private windowKey(key: string): string {
 		return `${this.prefix}rl:${key}`;
 	}

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import Redis, { type RedisOptions } from 'ioredis';
 
+import { processState } from '../client/state';
 import { DEFAULT_SHARED_KEY_PREFIX, type RedisLimitStoreOptions } from './redisStore';
 import { packageSettings } from './settings';
 
@@ -64,11 +65,22 @@ function reasonOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-/** The in-process half: a promise chain per lock name, cursors and seen pings in bounded maps. */
+let localInstances = 0;
+
+/**
+ * The in-process half: a promise chain per lock name, cursors and seen pings, in bounded
+ * process-state registries (one set per coordination: tests simulate processes with several).
+ */
 class LocalCoordination {
-	private readonly chains = new Map<string, Promise<void>>();
-	private readonly cursors = new Map<string, number>();
-	private readonly pings = new Map<string, number>();
+	private readonly id = ++localInstances;
+	/** A chain removes itself when its last holder is done; one in use is never evicted. */
+	private readonly chains = processState.registry<Promise<void>>(`trigger.locks#${this.id}`, {
+		maxEntries: 10_000,
+		idleMs: 24 * 60 * 60_000,
+		canEvict: () => false,
+	});
+	private readonly cursors = processState.registry<number>(`trigger.cursors#${this.id}`, { maxEntries: 10_000, idleMs: CURSOR_TTL_MS });
+	private readonly pings = processState.registry<number>(`trigger.pings#${this.id}`, { maxEntries: MAX_REMEMBERED_PINGS, idleMs: PING_TTL_MS });
 
 	async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
 		const previous = this.chains.get(name) ?? Promise.resolve();
@@ -104,12 +116,6 @@ class LocalCoordination {
 		const until = this.pings.get(key);
 		if (until !== undefined && until > now) return false;
 		this.pings.set(key, now + PING_TTL_MS);
-		if (this.pings.size > MAX_REMEMBERED_PINGS) {
-			for (const [old, expiry] of this.pings) {
-				if (expiry <= now || this.pings.size > MAX_REMEMBERED_PINGS) this.pings.delete(old);
-				else break;
-			}
-		}
 		return true;
 	}
 

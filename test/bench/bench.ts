@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=write,read,resync,multi,processes,trigger] [-- --rtt=200,100]`
+ * `npm run bench [-- --quick] [-- --only=write,read,sync,resync,multi,processes,trigger] [-- --rtt=200,100]`
  *
  * Every variant gets a fresh in-process emulator with Airtable's real limits (5 req/s per
  * base, 50 per token, 30 s lock-out) and runs in its own Node process. Results go to
@@ -10,15 +10,16 @@ import path from 'node:path';
 
 import { maxInAnyWindow } from '../redis/workers';
 import { startRedis } from '../redis/redisServer';
-import { baseId, benchBase, machine, pct, round, runChild, say, seedRecords, startChild, type MachineInfo } from './common';
+import { baseId, benchBase, machine, paceOfCeiling, pct, round, runChild, say, seedRecords, startChild, type MachineInfo } from './common';
 import { emulator, observe, type Rtt } from './emulator';
 import { markdown } from './report';
 import { resyncBench } from './resync';
+import { syncBench } from './syncBench';
 import { triggerBench } from './trigger';
 import type { Job, ReadImpl, WorkerResult, WriteImpl } from './worker';
 
 /** Every section, in the order of a full run (a full run writes latest.*, a subset quick.*.tmp). */
-const SECTIONS = ['write', 'read', 'resync', 'multi', 'processes', 'trigger'];
+const SECTIONS = ['write', 'read', 'sync', 'resync', 'multi', 'processes', 'trigger'];
 
 export interface Options {
 	quick: boolean;
@@ -47,7 +48,7 @@ export interface WriteRow {
 	wallS: number;
 	requests: number;
 	rateLimited: number;
-	/** ideal (= successful requests / 5 per s) divided by wall time. */
+	/** Fastest span for these requests ((n − 5) / 5 s) ÷ the span of their arrivals; never above 1. */
 	paceOfCeiling: number;
 	rows: number;
 	duplicates: number;
@@ -70,7 +71,6 @@ async function writeVariant(op: 'create' | 'upsert', count: number, impl: WriteI
 		const seen = observe(emu, [id]);
 		const completed = !outcome.timedOut && outcome.result?.ok === true;
 		const wallMs = completed ? (outcome.result?.wallMs ?? outcome.wallMs) : capMs;
-		const ideal = (seen.ok / 5) * 1000;
 		const note = outcome.timedOut
 			? `stopped at the ${capMs / 1000} s cap with ${seen.writeRecords} of ${count} records written (${seen.ok} of ${Math.ceil(count / 10)} requests answered 2xx)`
 			: outcome.result?.ok === false
@@ -85,7 +85,7 @@ async function writeVariant(op: 'create' | 'upsert', count: number, impl: WriteI
 			wallS: round(wallMs / 1000),
 			requests: seen.requests,
 			rateLimited: seen.rateLimited,
-			paceOfCeiling: round(ideal / wallMs, 4),
+			paceOfCeiling: round(paceOfCeiling(seen.ok, seen.arrivalSpanMs), 4),
 			rows: seen.rows,
 			duplicates: seen.rows - seen.distinctKeys,
 		};
@@ -121,7 +121,9 @@ export interface ReadRow {
 	client: string;
 	rtt: string;
 	wallS: number;
+	/** Fastest span for the pages at 5 per second, (pages − 5) / 5 s. */
 	idealS: number;
+	/** idealS ÷ the span of the page requests' arrivals (pages are sequential: each offset comes from the page before). */
 	paceOfIdeal: number;
 	requests: number;
 	rateLimited: number;
@@ -145,7 +147,8 @@ async function readVariant(count: number, impl: ReadImpl, rtt: Rtt, capMs: numbe
 		const seen = observe(emu, [id]);
 		const completed = !outcome.timedOut && outcome.result?.ok === true && outcome.result.records === count;
 		const wallMs = completed ? (outcome.result?.wallMs ?? capMs) : capMs;
-		const idealMs = (Math.ceil(count / 100) / 5) * 1000;
+		const pages = seen.reads;
+		const idealMs = (Math.max(0, pages - 5) / 5) * 1000;
 		const note = outcome.timedOut ? `stopped at the ${capMs / 1000} s cap` : !completed ? `failed: ${outcome.result?.error ?? outcome.stderr}` : undefined;
 		const row: ReadRow = {
 			records: count,
@@ -153,8 +156,8 @@ async function readVariant(count: number, impl: ReadImpl, rtt: Rtt, capMs: numbe
 			rtt: rtt.latencyMs || rtt.latencyJitterMs ? `${rtt.latencyMs}–${rtt.latencyMs + rtt.latencyJitterMs} ms` : 'none (localhost)',
 			wallS: round(wallMs / 1000),
 			idealS: round(idealMs / 1000),
-			paceOfIdeal: round(idealMs / wallMs, 4),
-			requests: seen.requests,
+			paceOfIdeal: round(paceOfCeiling(pages, seen.arrivalSpanMs), 4),
+			requests: pages,
 			rateLimited: seen.rateLimited,
 			peakHeapMiB: round(outcome.result?.peakHeapMiB ?? NaN, 1),
 			completed,
@@ -172,12 +175,14 @@ async function readVariant(count: number, impl: ReadImpl, rtt: Rtt, capMs: numbe
 
 async function readBench(options: Options): Promise<ReadRow[]> {
 	say('Read: list every record, ours vs airtable.js');
-	const count = options.quick ? 1000 : 10_000;
 	const rows: ReadRow[] = [];
 	const cap = options.quick ? 30_000 : 90_000;
-	for (const impl of ['ours-stream', 'ours-all', 'ajs-all', 'ajs-eachPage'] as ReadImpl[]) {
-		rows.push(await readVariant(count, impl, options.rtt, cap));
+	for (const count of options.quick ? [1000] : [1000, 10_000]) {
+		for (const impl of ['ours-stream', 'ours-all', 'ajs-all', 'ajs-eachPage'] as ReadImpl[]) {
+			rows.push(await readVariant(count, impl, options.rtt, cap));
+		}
 	}
+	const count = options.quick ? 1000 : 10_000;
 	// Without network time the listing is bound by the 5 req/s limit alone.
 	rows.push(await readVariant(count, 'ours-stream', { latencyMs: 0, latencyJitterMs: 0 }, cap));
 	return rows;
@@ -208,6 +213,7 @@ async function multiBench(options: Options): Promise<MultiRow[]> {
 			const wallMs = outcome.result?.wallMs ?? outcome.wallMs;
 			const ceiling = Math.min(5 * n, 50);
 			const rps = seen.ok / (wallMs / 1000);
+			const pace = paceOfCeiling(seen.requests, seen.arrivalSpanMs, ceiling, ceiling);
 			const row: MultiRow = {
 				bases: n,
 				recordsPerBase: perBase,
@@ -215,7 +221,7 @@ async function multiBench(options: Options): Promise<MultiRow[]> {
 				requests: seen.requests,
 				requestsPerSecond: round(rps, 1),
 				ceilingPerSecond: ceiling,
-				paceOfCeiling: round(rps / ceiling, 4),
+				paceOfCeiling: round(pace, 4),
 				rateLimited: seen.rateLimited,
 			};
 			if (!outcome.result?.ok || seen.rows !== perBase * n) say(`  !! ${n} bases: ${outcome.result?.error ?? outcome.stderr} rows=${seen.rows}`);
@@ -293,6 +299,8 @@ async function processesBench(options: Options, command: string): Promise<Proces
 				const wallMs = completed ? Math.max(...outcomes.map((o) => o.result?.wallMs ?? o.wallMs)) : cap;
 				const ok = log.filter((e) => e.status >= 200 && e.status < 300).length;
 				const rps = ok / (wallMs / 1000);
+				const arrivals = log.map((e) => e.timeMs - e.durationMs);
+				const arrivalSpan = arrivals.length ? arrivals.reduce((a, b) => Math.max(a, b)) - arrivals.reduce((a, b) => Math.min(a, b)) : 0;
 				const failures = outcomes.filter((o) => !o.timedOut && o.result?.ok !== true);
 				const note = outcomes.some((o) => o.timedOut)
 					? `stopped at the ${cap / 1000} s cap with ${seen.writeRecords} of ${n * perProcess} records written (${ok} of ${(n * perProcess) / 10} requests answered 2xx)`
@@ -315,7 +323,7 @@ async function processesBench(options: Options, command: string): Promise<Proces
 					),
 					requestsPerSecond: round(rps, 2),
 					ceilingPerSecond: 5,
-					paceOfCeiling: round(rps / 5, 4),
+					paceOfCeiling: round(completed ? paceOfCeiling(log.length, arrivalSpan) : rps / 5, 4),
 					rows: seen.rows,
 					duplicates: seen.rows - seen.distinctKeys,
 				};
@@ -352,10 +360,13 @@ export interface BenchResults {
 	command: string;
 	write?: WriteRow[];
 	read?: ReadRow[];
+	sync?: Awaited<ReturnType<typeof syncBench>>;
 	resync?: Awaited<ReturnType<typeof resyncBench>>;
 	multi?: MultiRow[];
 	processes?: ProcessesSection;
 	trigger?: Awaited<ReturnType<typeof triggerBench>>;
+	/** Sections replaced by a later `--only=…` run (merged in by hand, as its command says). */
+	remeasured?: { sections: string[]; command: string; startedAt: string; loadAverage: number[] };
 }
 
 async function main(): Promise<void> {
@@ -382,6 +393,7 @@ async function main(): Promise<void> {
 	};
 	if (options.only.has('write')) results.write = await writeBench(options);
 	if (options.only.has('read')) results.read = await readBench(options);
+	if (options.only.has('sync')) results.sync = await syncBench(options);
 	if (options.only.has('resync')) results.resync = await resyncBench(options);
 	if (options.only.has('multi')) results.multi = await multiBench(options);
 	if (options.only.has('processes')) results.processes = await processesBench(options, results.command);

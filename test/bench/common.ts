@@ -116,8 +116,20 @@ export function round(value: number, digits = 2): number {
 	return Math.round(value * f) / f;
 }
 
+/**
+ * Airtable lets 5 requests start at once and then 5 per second, so n requests need at least
+ * (n − 5) / 5 s from the first start to the last. Pace = that ÷ the span the emulator saw
+ * between the first and the last arrival; undefined (NaN) for 5 requests or fewer, where the
+ * ceiling allows no time at all. `burst` and `perSecond` change for several bases on one token.
+ */
+export function paceOfCeiling(requests: number, spanMs: number, burst = 5, perSecond = 5): number {
+	if (requests <= burst || !(spanMs > 0)) return NaN;
+	const fastestMs = ((requests - burst) / perSecond) * 1000;
+	return Math.min(1, fastestMs / spanMs);
+}
+
 export function pct(ratio: number): string {
-	return `${(ratio * 100).toFixed(1)} %`;
+	return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(1)} %` : '–';
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -32,6 +32,11 @@ export interface Observed {
 	distinctKeys: number;
 	/** Time from the first to the last API request the emulator saw (ms). */
 	spanMs: number;
+	/** Time between the first and the last arrival of a request to these bases (ms; the simulated round trip is added after arrival). */
+	arrivalSpanMs: number;
+	/** Requests to these bases, by kind. */
+	reads: number;
+	writes: number;
 	byStatus: Record<string, number>;
 }
 
@@ -52,6 +57,9 @@ export function observe(emu: RunningEmulator, baseIds: string[]): Observed {
 		distinctKeys += keys.size;
 	}
 	const api = m.log.filter((e) => !e.endpoint.startsWith('admin'));
+	const toBases = api.filter((e) => e.baseId !== undefined && baseIds.includes(e.baseId));
+	const arrivals = toBases.map((e) => e.timeMs - e.durationMs);
+	const arrivalSpanMs = arrivals.length ? arrivals.reduce((a, b) => Math.max(a, b)) - arrivals.reduce((a, b) => Math.min(a, b)) : 0;
 	const spanMs = api.length ? api[api.length - 1].timeMs - api[0].timeMs : 0;
 	const ok = Object.entries(m.requests.byStatus)
 		.filter(([status]) => status.startsWith('2'))
@@ -65,6 +73,9 @@ export function observe(emu: RunningEmulator, baseIds: string[]): Observed {
 		rows,
 		distinctKeys,
 		spanMs,
+		arrivalSpanMs,
+		reads: toBases.filter((e) => !e.write).length,
+		writes: toBases.filter((e) => e.write).length,
 		byStatus: m.requests.byStatus,
 	};
 }

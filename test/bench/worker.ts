@@ -6,17 +6,22 @@
 import Airtable from 'airtable';
 
 import { AirtableClient } from '../../nodes/client/AirtableClient';
+import type { TableHandle } from '../../nodes/client/records';
+import { changedFields } from '../../nodes/client/syncCompare';
+import type { Fields } from '../../nodes/client/types';
 import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/redisStore';
-import { items, MERGE_FIELD, TABLE, tableId, TOKEN, type BenchFields } from './common';
+import { item, items, MERGE_FIELD, TABLE, tableId, TOKEN, type BenchFields } from './common';
 
 export type WriteImpl = 'ours' | 'ajs-seq' | 'ajs-par';
 export type ReadImpl = 'ours-stream' | 'ours-all' | 'ajs-all' | 'ajs-eachPage';
+export type SyncImpl = 'before' | 'after';
 
 export type Job =
 	| { kind: 'write'; impl: WriteImpl; op: 'create' | 'upsert'; url: string; baseId: string; count: number; generation?: number }
 	| { kind: 'read'; impl: ReadImpl; url: string; baseId: string }
 	| { kind: 'multi'; url: string; baseIds: string[]; count: number }
 	| { kind: 'resync'; url: string; baseId: string; count: number; changed: number }
+	| { kind: 'sync'; impl: SyncImpl; url: string; baseId: string; inputCount: number; stride: number; changed: number }
 	/** One of several processes writing into one base (gated: started with common.startChild). */
 	| { kind: 'process'; url: string; baseId: string; count: number; offset: number; redisUrl?: string };
 
@@ -31,6 +36,8 @@ export interface WorkerResult {
 	peakHeapMiB?: number;
 	baselineHeapMiB?: number;
 	perBaseWallMs?: number[];
+	/** How table.sync read the existing records (sync jobs). */
+	readPlan?: string;
 	/** The Batch Upsert node's summary item (resync jobs). */
 	summary?: Record<string, unknown>;
 }
@@ -106,6 +113,11 @@ class HeapProbe {
 }
 
 async function read(job: Extract<Job, { kind: 'read' }>): Promise<WorkerResult> {
+	// Node loads fetch (undici) on its first use, airtable.js loads its HTTP stack on import: one
+	// request outside the base (whoami) first, so neither baseline nor time includes loading code.
+	const ours = job.impl === 'ours-stream' || job.impl === 'ours-all';
+	const client = ours ? new AirtableClient({ token: TOKEN, baseUrl: job.url }) : undefined;
+	await client?.whoami();
 	const probe = new HeapProbe();
 	const started = Date.now();
 	let count = 0;
@@ -115,8 +127,7 @@ async function read(job: Extract<Job, { kind: 'read' }>): Promise<WorkerResult> 
 		count++;
 		checksum += Number(fields.Value ?? 0);
 	};
-	if (job.impl === 'ours-stream' || job.impl === 'ours-all') {
-		const client = new AirtableClient({ token: TOKEN, baseUrl: job.url });
+	if (client) {
 		const query = client.base(job.baseId).table(TABLE).list();
 		if (job.impl === 'ours-stream') {
 			for await (const record of query) {
@@ -230,6 +241,39 @@ async function resync(job: Extract<Job, { kind: 'resync' }>): Promise<WorkerResu
 	return { ok: true, wallMs, records: job.count, summary: result.output[0]?.[0]?.json as Record<string, unknown> };
 }
 
+/** Today's plan (until table.sync): read the whole table, compare, upsert what differs. */
+async function syncBefore(table: TableHandle, rows: Fields[]): Promise<void> {
+	const existing = await table.list({ fields: ['Name', 'Key', 'Value', 'Note'] }).all();
+	const byKey = new Map(existing.map((record) => [record.fields[MERGE_FIELD], record]));
+	const toSend = rows.filter((row) => {
+		const current = byKey.get(row[MERGE_FIELD]);
+		return !current || changedFields(row, current.fields).length > 0;
+	});
+	if (toSend.length) await table.upsertSettled(toSend, { fieldsToMergeOn: [MERGE_FIELD] });
+}
+
+async function sync(job: Extract<Job, { kind: 'sync' }>): Promise<WorkerResult> {
+	const rows: Fields[] = Array.from({ length: job.inputCount }, (_, j) => {
+		const fields = item(j * job.stride);
+		return j < job.changed ? { ...fields, Value: -1 - j } : fields;
+	});
+	const client = new AirtableClient({ token: TOKEN, baseUrl: job.url });
+	const table = client.base(job.baseId).table(TABLE);
+	// Open the connections of a first burst before measuring: the rows compare read plans, and a
+	// fresh process's first connections are slow on a busy machine (whoami is outside the base's limit).
+	await Promise.all(Array.from({ length: 5 }, () => client.whoami()));
+	const probe = new HeapProbe();
+	const started = Date.now();
+	if (job.impl === 'before') {
+		await syncBefore(table, rows);
+		return { ok: true, wallMs: Date.now() - started, clientStats: client.stats(), ...probe.stop() };
+	}
+	const result = await table.sync(rows, { fieldsToMergeOn: [MERGE_FIELD], skipUnchanged: true });
+	const wallMs = Date.now() - started;
+	const ok = result.counts.failed === 0 && result.counts.unchanged === job.inputCount - job.changed;
+	return { ok, wallMs, clientStats: client.stats(), readPlan: result.readPlan, ...probe.stop(), ...(ok ? {} : { error: JSON.stringify(result.counts) }) };
+}
+
 async function main(): Promise<void> {
 	const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 	const started = Date.now();
@@ -238,6 +282,7 @@ async function main(): Promise<void> {
 		else if (job.kind === 'read') emit(await read(job));
 		else if (job.kind === 'multi') emit(await multi(job));
 		else if (job.kind === 'resync') emit(await resync(job));
+		else if (job.kind === 'sync') emit(await sync(job));
 		else if (job.kind === 'process') emit(await writerProcess(job));
 		else throw new Error(`Unknown job ${JSON.stringify(job)}`);
 	} catch (error) {

@@ -59,12 +59,15 @@ class FakeTable {
 	requests: Array<{ method: string; path: string; body?: Body }> = [];
 	rejectWhen?: (fields: IDataObject) => string | undefined;
 
-	constructor(rows: IDataObject[] = []) {
+	constructor(
+		rows: IDataObject[] = [],
+		private readonly tableId = TABLE,
+	) {
 		this.rows = rows.map((fields, index) => ({ id: recId(index), fields: { ...fields } }));
 	}
 
 	get path(): string {
-		return `/v0/${BASE}/${TABLE}`;
+		return `/v0/${BASE}/${this.tableId}`;
 	}
 
 	count(method: string): number {
@@ -294,6 +297,29 @@ describe('Airtable Batch Upsert: upsert', () => {
 		expect(result.error).toBeInstanceOf(NodeApiError);
 		expect(result.error?.message).toContain('Item 7');
 		expect(table.rows).toHaveLength(9);
+	});
+});
+
+describe('Airtable Batch Upsert: per-item table', () => {
+	it('writes each item into the table its expression names, one sync per table, output in input order', async () => {
+		const contacts = new FakeTable([row(0)]);
+		const leads = new FakeTable([], 'tblLeads000000001');
+		contacts.install();
+		leads.install();
+		const input = jsonItems(
+			contact(0, { table: TABLE, age: 50 }),
+			contact(1, { table: 'tblLeads000000001' }),
+			contact(2, { table: TABLE }),
+		);
+		const result = await run({ columns: EMAIL_NAME_AGE, table: { __rl: true, mode: 'id', value: '={{ $json.table }}' } }, input);
+		expect(result.error).toBeUndefined();
+		expect(contacts.sent('PATCH').flatMap((body) => body.records.map((record) => record.fields.Email))).toEqual([
+			'p0@example.com',
+			'p2@example.com',
+		]);
+		expect(leads.sent('PATCH').flatMap((body) => body.records.map((record) => record.fields.Email))).toEqual(['p1@example.com']);
+		expect(statuses(result.output[0])).toEqual(['updated', 'created', 'created']);
+		result.output[0].forEach((item, index) => expect(item.pairedItem).toEqual({ item: index }));
 	});
 });
 

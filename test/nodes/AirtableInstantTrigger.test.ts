@@ -7,7 +7,7 @@ import { AirtableInstantTrigger } from '../../nodes/AirtableInstantTrigger/Airta
 import { resetKeepAliveMemory, settleKeepAlive } from '../../nodes/AirtableInstantTrigger/keepAlive';
 import { forgetAllWebhooks, rememberState } from '../../nodes/AirtableInstantTrigger/state';
 import type { WebhookInfo, WebhookPayload, WebhookSpecification } from '../../nodes/client/types';
-import { callWebhook, callWebhookMethod, nodeStaticData, runTrigger } from './harness';
+import { callWebhook, callWebhookMethod, clearEngineLog, engineLog, nodeStaticData, runTrigger } from './harness';
 
 const API = 'https://api.airtable.test';
 const TABLE = 'tblTasks000000001';
@@ -690,6 +690,38 @@ describe('AirtableInstantTrigger: keep-alive', () => {
 		expect(health.isDone()).toBe(true);
 		expect(run.emitted).toHaveLength(0);
 		expect(stored(run.staticData)).toMatchObject({ webhookId: HOOK, cursor: 1 });
+	});
+
+	it('catch-up: drains whenever Airtable holds payloads past the delivered cursor, even after a successful ping, and logs one line', async () => {
+		const staticData = activeStaticData({ cursor: 5 });
+		const run = await activate(staticData);
+		clearEngineLog();
+		nock(API)
+			.get(hooksPath())
+			.reply(200, {
+				webhooks: [
+					hookInfo({
+						cursorForNextPayload: 7,
+						lastNotificationResult: { success: true, completionTimestamp: '2024-05-01T10:00:00.000Z', durationMs: 5, retryNumber: 0 },
+					}),
+				],
+			})
+			.get(`${hooksPath()}/${HOOK}/payloads`)
+			.query({ cursor: 5, limit: 50 })
+			.reply(200, payloadsReply(5, [created('recLost000000001A', 'Lost A'), created('recLost000000001B', 'Lost B')]))
+			.get(`/v0/meta/bases/${BASE}/tables`)
+			.reply(200, SCHEMA);
+		await tick(run);
+		expect(json(run.emitted[0]?.[0]).map((item) => item.recordId)).toEqual(['recLost000000001A', 'recLost000000001B']);
+		expect(stored(run.staticData)).toMatchObject({ cursor: 7 });
+		const lines = engineLog.filter((entry) => entry.message.includes('catch-up drain'));
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toMatchObject({ level: 'info' });
+		expect(lines[0].message).toContain(HOOK);
+		// No secret and no cell value in what the trigger logs.
+		const everything = engineLog.map((entry) => `${entry.message} ${JSON.stringify(entry.metadata ?? {})}`).join('\n');
+		expect(everything).not.toContain(SECRET);
+		expect(everything).not.toContain('Lost A');
 	});
 
 	it('continues a drain a ping left at its cap', async () => {

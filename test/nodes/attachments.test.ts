@@ -6,7 +6,6 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { filesOf } from '../../emulator/attachments';
 import type { AttachmentCell } from '../../index';
-import { AirtableBatchUpsert } from '../../nodes/AirtableBatchUpsert/AirtableBatchUpsert.node';
 import { AirtableList } from '../../nodes/AirtableList/AirtableList.node';
 import { AirtableRecords } from '../../nodes/AirtableRecords/AirtableRecords.node';
 import { callLoadOptions } from './harness/editor-methods';
@@ -250,44 +249,5 @@ describe('Airtable Records with attachments (n8n engine, emulator)', () => {
 
 		const pages = await list({ output: 'page' });
 		expect(Object.keys(pages.output[0][0].binary ?? {}).sort()).toEqual(['Files_0_0', 'Files_1_0']);
-	});
-
-	it('Batch Upsert uploads files after the upsert, and Skip Unchanged does not upload the same files again', async () => {
-		const upsert = async (items: INodeExecutionData[]) =>
-			await runNode(new AirtableBatchUpsert(), {
-				parameters: params({
-					columns: { ...NAME_MAPPING, matchingColumns: ['Name'] },
-					attachments: { values: [{ field: 'Files', binaryProperties: 'data', urls: '', mode: 'append' }] },
-					skipUnchanged: true,
-					options: { typecast: true },
-				}),
-				credentials: credentials(),
-				input: items,
-			});
-		const input = () => [
-			binaryItem({ name: 'alpha' }, { data: { data: PDF, fileName: 'alpha.pdf', mimeType: 'application/pdf' } }, 0),
-			binaryItem({ name: 'beta' }, { data: { data: IMAGE, fileName: 'beta.png', mimeType: 'image/png' } }, 1),
-		];
-		const uploads = () => emu.state.metrics.snapshot().requests.byEndpoint['attachments.upload'] ?? 0;
-
-		const before = uploads();
-		const first = await upsert(input());
-		expect(first.error).toBeUndefined();
-		expect(first.output[0].map((item) => item.json.status)).toEqual(['created', 'created']);
-		expect(uploads() - before).toBe(2);
-		const ids = first.output[0].map((item) => String(item.json.id));
-		expect(storedBytes(cellsOf(ids[1])[0])?.equals(IMAGE)).toBe(true);
-
-		const second = await upsert(input());
-		expect(second.output[0].map((item) => item.json.status)).toEqual(['unchanged', 'unchanged']);
-		expect(uploads() - before).toBe(2);
-		expect(cellsOf(ids[0]).map((cell) => cell.filename)).toEqual(['alpha.pdf']);
-
-		const changed = input();
-		changed[1] = binaryItem({ name: 'beta' }, { data: { data: PDF, fileName: 'beta-v2.pdf', mimeType: 'application/pdf' } }, 1);
-		const third = await upsert(changed);
-		expect(third.output[0].map((item) => item.json.status)).toEqual(['unchanged', 'updated']);
-		expect(uploads() - before).toBe(3);
-		expect(cellsOf(ids[1]).map((cell) => cell.filename)).toEqual(['beta.png', 'beta-v2.pdf']);
 	});
 });

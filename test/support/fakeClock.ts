@@ -92,10 +92,6 @@ export class FakeClock implements Clock {
 		return await promise;
 	}
 
-	get pendingTimers(): number {
-		return this.timers.length;
-	}
-
 	private nextTimer(): Timer | undefined {
 		let next: Timer | undefined;
 		for (const timer of this.timers) {

@@ -152,6 +152,25 @@ describe('request metrics after scripted runs', () => {
 	});
 });
 
+describe('circuit breaker gauge through the client', () => {
+	it('goes to 1 when five failures in a row open the base, 2 for the probe, 0 when it succeeds', async () => {
+		let failing = true;
+		const { client } = clientFor(() => (failing ? { status: 500, body: { error: { type: 'SERVER_ERROR', message: 'boom' } } } : ok()));
+		const table = client.base(BASE).table(TABLE);
+		for (let n = 0; n < 5; n++) await expect(onFakeTime(table.get('rec00000000000001'))).rejects.toThrow();
+		expect(sample(client.metrics(), 'airtable_circuit_breaker_state', { base: BASE })).toBe(1);
+
+		failing = false;
+		await jest.advanceTimersByTimeAsync(30_000);
+		const probe = table.get('rec00000000000001');
+		// The probe is admitted, and its answer takes 100 ms.
+		await jest.advanceTimersByTimeAsync(20);
+		expect(sample(client.metrics(), 'airtable_circuit_breaker_state', { base: BASE })).toBe(2);
+		await onFakeTime(probe);
+		expect(sample(client.metrics(), 'airtable_circuit_breaker_state', { base: BASE })).toBe(0);
+	});
+});
+
 describe('structured log events', () => {
 	it('logs one airtable.request event per call and one airtable.rate_limit_hold per 429', async () => {
 		const debug = jest.fn();

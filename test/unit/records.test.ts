@@ -6,7 +6,20 @@ import {
 	type AirtableRecord,
 	type Fields,
 } from '../../index';
-import { api, BASE, echoCreated, makeClient, record, TABLE, TABLE_PATH, useNock, type RecordsBody } from './helpers';
+import { FakeClock } from '../support/fakeClock';
+import {
+	api,
+	BASE,
+	echoCreated,
+	makeClient,
+	ok,
+	record,
+	stubExecutor,
+	TABLE,
+	TABLE_PATH,
+	useNock,
+	type RecordsBody,
+} from './helpers';
 
 useNock();
 
@@ -32,18 +45,16 @@ describe('create', () => {
 
 	it('keeps input order when later chunks answer first', async () => {
 		const delays = [80, 40, 0];
-		let call = 0;
-		// A stub transport gives each chunk its own latency: the first chunk answers last.
-		const client = makeClient({
-			executor: {
-				async send(request) {
-					const wait = delays[call++];
-					await new Promise((resolve) => setTimeout(resolve, wait));
-					return { status: 200, headers: {}, body: echoCreated(request.body as RecordsBody) };
-				},
-			},
+		const answered: number[] = [];
+		const clock = new FakeClock();
+		// A stub transport gives each chunk its own latency (fake time): the first chunk answers last.
+		const executor = stubExecutor(clock, async (request, index) => {
+			await clock.sleep(delays[index]);
+			answered.push(index);
+			return ok(echoCreated(request.body as RecordsBody));
 		});
-		const created = await client.base(BASE).table(TABLE).create(items(25));
+		const created = await clock.run(makeClient({ executor, clock }).base(BASE).table(TABLE).create(items(25)));
+		expect(answered).toEqual([2, 1, 0]);
 		expect(created.map((r) => r.fields.n)).toEqual(items(25).map((f) => f.n));
 	});
 

@@ -19,7 +19,7 @@ export interface StartOptions {
 	/** Default: <userFolder>/n8n.log */
 	logFile?: string;
 	env?: NodeJS.ProcessEnv;
-	/** Default 120 s (first start runs the database migrations). */
+	/** Default 300 s (first start runs the database migrations; minutes on a busy machine). */
 	readyTimeoutMs?: number;
 	/**
 	 * `worker`: a queue-mode worker (`n8n worker`, for the queue-mode e2e test); `port` is then
@@ -103,7 +103,7 @@ export async function startN8n(options: StartOptions): Promise<{ url: string; po
 	const pid = spawnGroup(NODE_BIN, [N8N_BIN, command, ...(options.args ?? [])], { cwd: options.userFolder, env, stdio: ['ignore', fd, fd] });
 	closeSync(fd);
 	stopOnExit(pid);
-	const timeout = options.readyTimeoutMs ?? 120_000;
+	const timeout = options.readyTimeoutMs ?? 300_000;
 	await waitFor('/healthz/readiness', async () => (await fetch(`${url}/healthz/readiness`)).ok, timeout, pid, logFile);
 	return { url, port, pid, logFile };
 }

@@ -25,8 +25,13 @@ function gate() {
 	return { promise, release };
 }
 
+/** Redis round trips are real here: wait for them (robustly under load), never for a fixed time. */
 async function until(condition: () => boolean): Promise<void> {
-	for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+	const deadline = Date.now() + 20_000;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not reached');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
-import { changedFields, isEmptyCell, sameCell } from '../../../nodes/AirtableBatchUpsert/compare';
-import { mergeKeyOf, missingMergeFields, resolveDuplicates } from '../../../nodes/AirtableBatchUpsert/keys';
-import { toCellValue } from '../../../nodes/shared/mapper';
+import { changedFields, isEmptyCell, sameCell } from '../../nodes/client/syncCompare';
+import { exactKeyOf, looseKeyOf, missingMergeFields, type KeyTypes } from '../../nodes/client/keyMatch';
+import { toCellValue } from '../../nodes/shared/mapper';
 
 describe('Skip Unchanged: sameCell', () => {
 	it('treats the ways Airtable stores "empty" as equal', () => {
@@ -87,55 +87,37 @@ describe('Skip Unchanged: sameCell', () => {
 	});
 });
 
-describe('Batch Upsert: merge keys and duplicates', () => {
-	const types = new Map<string, 'number' | 'string' | 'array'>([
-		['Id', 'number'],
-		['Email', 'string'],
-		['Tags', 'array'],
-	]);
+describe('sync: exact and loose merge keys', () => {
+	const types: KeyTypes = { Id: 'number', Email: 'text', When: 'date' };
 
 	it('keys 42 and "42" alike in a number field, but keeps text exact', () => {
-		expect(mergeKeyOf({ Id: 42 }, ['Id'], types)).toBe(mergeKeyOf({ Id: '42' }, ['Id'], types));
-		expect(mergeKeyOf({ Email: 'A@x' }, ['Email'], types)).not.toBe(mergeKeyOf({ Email: 'a@x' }, ['Email'], types));
-		expect(mergeKeyOf({ Tags: ['b', 'a'] }, ['Tags'], types)).toBe(mergeKeyOf({ Tags: ['a', 'b'] }, ['Tags'], types));
+		expect(exactKeyOf({ Id: 42 }, ['Id'], types)).toBe(exactKeyOf({ Id: '42' }, ['Id'], types));
+		expect(exactKeyOf({ Email: 'A@x' }, ['Email'], types)).not.toBe(exactKeyOf({ Email: 'a@x' }, ['Email'], types));
+		expect(exactKeyOf({ Email: 'a@x ' }, ['Email'], types)).not.toBe(exactKeyOf({ Email: 'a@x' }, ['Email'], types));
+		expect(exactKeyOf({ Tags: ['b', 'a'] }, ['Tags'])).toBe(exactKeyOf({ Tags: ['a', 'b'] }, ['Tags']));
 	});
 
-	it('finds empty merge values', () => {
+	it('keys one instant alike in a date field only', () => {
+		const a = { When: '2024-05-01T10:00:00Z' };
+		const b = { When: '2024-05-01T12:00:00.000+02:00' };
+		expect(exactKeyOf(a, ['When'], types)).toBe(exactKeyOf(b, ['When'], types));
+		expect(exactKeyOf(a, ['When'])).not.toBe(exactKeyOf(b, ['When']));
+	});
+
+	it('loose keys ignore case and surrounding whitespace, never other differences', () => {
+		expect(looseKeyOf({ Email: '  A@X ' }, ['Email'])).toBe(looseKeyOf({ Email: 'a@x' }, ['Email']));
+		expect(looseKeyOf({ Email: 'a @x' }, ['Email'])).not.toBe(looseKeyOf({ Email: 'a@x' }, ['Email']));
+		expect(looseKeyOf({ Id: 7 }, ['Id'])).toBe(looseKeyOf({ Id: '7' }, ['Id']));
+	});
+
+	it('has no loose key for values no formula can look up', () => {
+		expect(looseKeyOf({ Who: { email: 'a@x' } }, ['Who'])).toBeUndefined();
+		expect(looseKeyOf({ Email: '' }, ['Email'])).toBeUndefined();
+	});
+
+	it('finds empty merge values (0 and false are values)', () => {
 		expect(missingMergeFields({ Id: 0, Email: '' }, ['Id', 'Email'])).toEqual(['Email']);
-		expect(missingMergeFields({ Id: null }, ['Id', 'Email'])).toEqual(['Id', 'Email']);
-	});
-
-	const items = [
-		{ itemIndex: 0, fields: { Email: 'a' }, key: 'a' },
-		{ itemIndex: 1, fields: { Email: 'b' }, key: 'b' },
-		{ itemIndex: 2, fields: { Email: 'a' }, key: 'a' },
-		{ itemIndex: 3, fields: { Email: 'a' }, key: 'a' },
-	];
-
-	it('last wins: the last item of a key is written, the others point to it', () => {
-		const { winners, superseded, conflicts } = resolveDuplicates(items, 'lastWins', ['Email']);
-		expect(winners.map((item) => item.itemIndex)).toEqual([1, 3]);
-		expect([...superseded]).toEqual([
-			[0, 3],
-			[2, 3],
-		]);
-		expect(conflicts.size).toBe(0);
-	});
-
-	it('first wins', () => {
-		const { winners, superseded } = resolveDuplicates(items, 'firstWins', ['Email']);
-		expect(winners.map((item) => item.itemIndex)).toEqual([0, 1]);
-		expect([...superseded]).toEqual([
-			[2, 0],
-			[3, 0],
-		]);
-	});
-
-	it('error fails every item of a duplicated key', () => {
-		const { winners, conflicts } = resolveDuplicates(items, 'error', ['Email']);
-		expect(winners.map((item) => item.itemIndex)).toEqual([1]);
-		expect([...conflicts.keys()]).toEqual([0, 2, 3]);
-		expect(conflicts.get(2)?.message).toContain('Items 0, 2, 3 have the same merge key (Email = "a")');
+		expect(missingMergeFields({ Id: null, Done: false }, ['Id', 'Email', 'Done'])).toEqual(['Id', 'Email']);
 	});
 });
 
