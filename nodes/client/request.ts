@@ -298,6 +298,7 @@ export class RequestRunner {
 			// File downloads go their own way: they count from the moment they were handed over.
 			passage.dispatched(this.executor.signalsDispatch && !call.file ? this.clock.now() : handedOverAt);
 		}
+		passage.answered();
 		return sent;
 	}
 

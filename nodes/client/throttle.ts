@@ -46,8 +46,13 @@ const MAX_LIMITERS = 10_000;
 
 /** A taken slot: `dispatched()` when the request leaves, or `release()` when it never will. */
 export interface Slot {
-	/** The request left at `at` (default now): the slot stays taken for one window from then. */
+	/** The request left at `at` (default now). */
 	dispatched(at?: number): void;
+	/**
+	 * Its answer (or failure) came at `at` (default now). A local slot stays taken until then;
+	 * a shared store's slot may ignore it (its windows count from the dispatch).
+	 */
+	answered?(at?: number): void;
 	/** Give the slot back unused. */
 	release(): void;
 }
@@ -57,6 +62,22 @@ interface Waiter {
 	fail(error: OutOfBudget): void;
 	budget?: TimeBudget;
 	cancelTimer?: () => void;
+}
+
+/**
+ * The fastest of the last few round trips: what a round trip costs when nothing delays it.
+ * Recent ones only, so a route that became slower for good stops counting as fast.
+ */
+class FastestRoundTrip {
+	private static readonly KEEP = 20;
+	private readonly recent: number[] = [];
+
+	/** Adds one round trip; returns the fastest of the recent ones (this one included). */
+	record(ms: number): number {
+		this.recent.push(Math.max(0, ms));
+		if (this.recent.length > FastestRoundTrip.KEEP) this.recent.shift();
+		return Math.min(...this.recent);
+	}
 }
 
 /** A 429 lock-out on one base or token, seen by every limiter of that base or token. */
@@ -92,6 +113,7 @@ export class WindowLimiter {
 	private taken = 0;
 	private readonly waiters: Waiter[] = [];
 	private learnedMarginMs = 0;
+	private readonly roundTrips = new FastestRoundTrip();
 	private wakeAt = Infinity;
 	private cancelWake?: () => void;
 
@@ -195,20 +217,46 @@ export class WindowLimiter {
 		}, at - this.clock.now());
 	}
 
+	/**
+	 * A slot is freed one window after the latest moment its request can have ARRIVED, not
+	 * after it left: Airtable counts arrivals. The arrival lies between the dispatch and the
+	 * answer; the answer minus the fastest round trip seen lately bounds it from above (the
+	 * part of a round trip that comes after the arrival is never shorter than that minimum
+	 * minus the outbound part, and the next request's own outbound part makes up for that).
+	 * On a quiet host a round trip is close to its minimum and this is the dispatch time;
+	 * when a busy event loop or a congested link delays a request on its way out (seen inside
+	 * n8n under load: five requests left, arrived late and bunched with the sixth), the answer
+	 * comes late too and the slot stays taken accordingly. No answer yet: still taken.
+	 */
 	private slot(): Slot {
 		let settled = false;
+		let dispatchedAt: number | undefined;
+		let answeredAt: number | undefined;
+		let cancelTimer: (() => void) | undefined;
 		const free = () => {
+			cancelTimer?.();
 			this.taken--;
 			this.pump();
 		};
+		const freeAt = (at: number) => {
+			cancelTimer?.();
+			cancelTimer = this.clock.setTimer(free, Math.max(0, at - this.clock.now()));
+		};
 		return {
 			dispatched: (at = this.clock.now()) => {
-				if (settled) return;
+				if (settled || dispatchedAt !== undefined) return;
+				dispatchedAt = at;
+				// Freed once the answer is in (every attempt reports one, failures included).
+			},
+			answered: (at = this.clock.now()) => {
+				if (settled || dispatchedAt === undefined || answeredAt !== undefined) return;
+				answeredAt = at;
 				settled = true;
-				this.clock.setTimer(free, at + this.windowMs - this.clock.now());
+				const fastest = this.roundTrips.record(at - dispatchedAt);
+				freeAt(Math.max(dispatchedAt, at - fastest) + this.windowMs);
 			},
 			release: () => {
-				if (settled) return;
+				if (settled || dispatchedAt !== undefined) return;
 				settled = true;
 				free();
 			},
@@ -253,6 +301,8 @@ export interface Passage {
 	waitedMs: number;
 	/** The request left (at `at`, default now): its windows count from here. */
 	dispatched(at?: number): void;
+	/** Its answer or failure came (at `at`, default now): bounds when it arrived. */
+	answered(at?: number): void;
 	/** Give the slots back unused (the request was called off). */
 	cancel(): void;
 }
@@ -314,6 +364,7 @@ export class Throttle {
 				return {
 					waitedMs: this.clock.now() - startedWaiting,
 					dispatched: (at) => slots.forEach((slot) => slot?.dispatched(at)),
+					answered: (at) => slots.forEach((slot) => slot?.answered?.(at)),
 					cancel: () => slots.forEach((slot) => slot?.release()),
 				};
 			} finally {

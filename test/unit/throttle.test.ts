@@ -139,6 +139,29 @@ describe('when the request really leaves (issue 13: inside n8n the executor reso
 		expect(arrivals[5] - arrivals[0]).toBeLessThan(1000);
 	});
 
+	it('holds a slot until one window after the latest possible arrival when a request is delayed on its way out', async () => {
+		// The executor reports its dispatch at once (as n8n's does), but a busy event loop holds
+		// five requests back before they reach the server; the round trips before were 20 ms.
+		const clock = new FakeClock();
+		const arrivals: number[] = [];
+		const executor = Object.assign(
+			stubExecutor(clock, async (request, index) => {
+				request.onDispatch?.();
+				if (index >= 5 && index < 10) await clock.sleep(300);
+				arrivals.push(clock.elapsed);
+				await clock.sleep(20);
+				return ok();
+			}),
+			{ signalsDispatch: true },
+		);
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 5 }, () => t.get('recA'))));
+		await clock.run(Promise.all(Array.from({ length: 6 }, () => t.get('recA'))));
+		expect(arrivals).toEqual([0, 0, 0, 0, 0, 1340, 1340, 1340, 1340, 1340, 2380]);
+		// Counted from the dispatch alone, the sixth would have left at 2080: 740 ms after the five arrived.
+		expect(arrivals[10] - arrivals[9]).toBeGreaterThanOrEqual(1000);
+	});
+
 	it('counts from the answer when an executor that promised the signal never gave it', async () => {
 		const clock = new FakeClock();
 		const executor = Object.assign(
