@@ -93,3 +93,15 @@ export {
 	type SimulationOptions,
 } from './nodes/client/simulation';
 export type { Cassette, Interaction, RecordedRequest, RecordedOutcome } from './nodes/client/cassette';
+export {
+	MAX_UPLOAD_BYTES,
+	AirtableAttachmentError,
+	attachmentsIn,
+	isAttachmentCell,
+	type AttachmentCell,
+	type UploadInput,
+	type UploadedAttachment,
+	type DownloadOptions,
+	type DownloadedAttachment,
+} from './nodes/client/attachments';
+export { rootForHost, type ApiHost } from './nodes/client/contentHost';

@@ -1,6 +1,7 @@
 import { deleteMany, deleteOne, createRecords, getRecord, updateMany, updateOne } from './records';
 import { listRecordsGet, listRecordsPost } from './list';
 import { baseSchema, listBases, whoami } from './meta';
+import { attachmentRoutes } from './attachments';
 import type { Route } from './router';
 import { webhookRoutes } from './webhooks/routes';
 
@@ -14,6 +15,7 @@ export const apiRoutes: Route[] = [
 	{ method: 'GET', pattern: '/v0/meta/bases', endpoint: 'meta.bases', scope: SCHEMA, handler: listBases },
 	{ method: 'GET', pattern: '/v0/meta/bases/:baseId/tables', endpoint: 'meta.tables', scope: SCHEMA, baseParam: 'baseId', handler: baseSchema },
 	...webhookRoutes,
+	...attachmentRoutes,
 	{ method: 'POST', pattern: '/v0/:baseId/:table/listRecords', endpoint: 'records.list', scope: READ, baseParam: 'baseId', handler: listRecordsPost },
 	{ method: 'GET', pattern: '/v0/:baseId/:table/:recordId', endpoint: 'records.get', scope: READ, baseParam: 'baseId', handler: getRecord },
 	{ method: 'PATCH', pattern: '/v0/:baseId/:table/:recordId', endpoint: 'records.update', scope: WRITE, baseParam: 'baseId', write: true, handler: updateOne },

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'http';
 import type { Socket } from 'net';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
+import { handleFileRequest, maxBodyBytesFor, presentAttachments } from './attachments';
 import { authenticate, canSeeBase, requireScope } from './auth';
 import { CassettePlayer } from './cassette';
 import { ApiError, errorTypeOf } from './errors';
@@ -21,13 +22,13 @@ export interface RunningEmulator {
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		req.on('data', (chunk: Buffer) => {
 			size += chunk.length;
-			if (size > MAX_BODY_BYTES) reject(new ApiError(413, { error: { type: 'REQUEST_TOO_LARGE', message: 'Request body too large' } }));
+			if (size > maxBytes) reject(new ApiError(413, { error: { type: 'REQUEST_TOO_LARGE', message: 'Request body too large' } }));
 			else chunks.push(chunk);
 		});
 		req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -77,17 +78,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		const started = Date.now();
+		const arrivedAt = app.clock.now();
 		const url = new URL(req.url ?? '/', 'http://emulator.local');
 		const method = (req.method ?? 'GET').toUpperCase();
 		let rawBody: Buffer;
 		try {
-			rawBody = await readBody(req);
+			rawBody = await readBody(req, maxBodyBytesFor(url.pathname, MAX_BODY_BYTES));
 		} catch (error) {
 			send(res, errorResponse(error));
 			return;
 		}
 		const apiReq: ApiRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, params: {} };
 
+		if (method === 'GET' && handleFileRequest(app, url, res)) return;
 		if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
 			try {
 				send(res, await handleAdmin(apiReq, app));
@@ -121,7 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			if (app.options.log) {
 				app.options.log(`${entry.time} ${method} ${entry.path} -> ${status || 'dropped'} ${entry.durationMs}ms${call.baseId ? ` base=${call.baseId}` : ''} records=${entry.records}${label ? ` fault=${label}` : ''}`);
 			}
-			if (response) send(res, response);
+			if (response) send(res, presentAttachments(app, req, call, response));
 		};
 
 		try {
@@ -170,7 +173,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			const baseId = route.baseParam ? params[route.baseParam] : undefined;
 			const limitedBase = baseId && app.bases.has(baseId) && canSeeBase(call.token, baseId) ? baseId : undefined;
 			if (baseId) call.baseId = baseId;
-			app.limiter.admit(app.clock.now(), call.token.token, limitedBase, !route.endpoint.startsWith('meta.'));
+			app.limiter.admit(arrivedAt, call.token.token, limitedBase, !route.endpoint.startsWith('meta.'));
 
 			fault = app.faults.decide({ method, path: url.pathname, baseId, write: call.write });
 			if (fault.latencyMs > 0) await delay(fault.latencyMs);

@@ -31,6 +31,8 @@ export const DEMO_IDS = {
 	contactNotes: fixedId('fld', 'CNotes'),
 	contactLastModified: fixedId('fld', 'CLastMod'),
 	contactOrders: fixedId('fld', 'COrders'),
+	contactFiles: fixedId('fld', 'CFiles'),
+	graceBadge: fixedId('att', 'GraceBadge'),
 	orderName: fixedId('fld', 'OOrder'),
 	orderContact: fixedId('fld', 'OContact'),
 	orderAmount: fixedId('fld', 'OAmount'),
@@ -47,6 +49,14 @@ export const DEMO_IDS = {
 };
 
 const T0 = '2024-01-02T09:00:00.000Z';
+
+/** An 8×8 PNG made for the demo (a colour gradient), inline so the seed needs no files on disk. */
+const GRACE_BADGE = {
+	id: DEMO_IDS.graceBadge,
+	url:
+		'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAbUlEQVR4nBXOUREAUQhCUaMYhShEMcqNQhSi7Fs/OQzjzLCDBg83MGToMLPsosXLLSxZug/ECgmLE4iI6oFZI2NzBhNTPzj20OHjDo4cvQf/7Bt41Rf+F+h7YsIGBYfLHyc0D8oWFZfrX05p+QDeqGABsIj8kAAAAABJRU5ErkJggg==',
+	filename: 'grace-badge.png',
+};
 
 export function demoSeed(): SeedBase[] {
 	const id = DEMO_IDS;
@@ -67,13 +77,14 @@ export function demoSeed(): SeedBase[] {
 						{ id: id.contactScore, name: 'Score', type: 'number', options: { precision: 0 } },
 						{ id: id.contactNotes, name: 'Notes', type: 'multilineText' },
 						{ id: id.contactLastModified, name: 'Last Modified', type: 'lastModifiedTime' },
+						{ id: id.contactFiles, name: 'Files', type: 'multipleAttachments', options: { isReversed: false } },
 					],
 					views: [
 						{ id: id.contactsAllView, name: 'All' },
 						{ id: id.customersView, name: 'Customers', filterByFormula: '{Status} = "Customer"', sort: [{ field: 'Name' }] },
 					],
 					records: [
-						{ id: id.grace, createdTime: T0, fields: { Name: 'Grace Hopper', Email: 'grace@example.com', Company: 'Navy', Status: 'Customer', Score: 91, Notes: 'Prefers email.' } },
+						{ id: id.grace, createdTime: T0, fields: { Name: 'Grace Hopper', Email: 'grace@example.com', Company: 'Navy', Status: 'Customer', Score: 91, Notes: 'Prefers email.', Files: [GRACE_BADGE] } },
 						{ id: id.ada, createdTime: T0, fields: { Name: 'Ada Lovelace', Email: 'ada@example.com', Company: 'Analytical Engines', Status: 'Customer', Score: 97 } },
 						{ id: id.alan, createdTime: T0, fields: { Name: 'Alan Turing', Email: 'alan@example.com', Company: 'Bletchley', Status: 'Lead', Score: 64 } },
 						{ id: id.katherine, createdTime: T0, fields: { Name: 'Katherine Johnson', Email: 'katherine@example.com', Company: 'NASA', Status: 'Churned', Score: 40 } },

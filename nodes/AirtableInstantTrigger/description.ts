@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { downloadAttachmentsOption, maxFileSizeOption } from '../shared/attachmentProperties';
 import { useFieldIdsOption, viewLocator } from '../shared/properties';
 
 export const setupNotice: INodeProperties = {
@@ -80,6 +81,7 @@ export const optionsProperty: INodeProperties = {
 	placeholder: 'Add option',
 	default: {},
 	options: [
+		downloadAttachmentsOption,
 		{
 			displayName: 'Include Previous Values',
 			name: 'includePreviousValues',
@@ -95,6 +97,7 @@ export const optionsProperty: INodeProperties = {
 			description:
 				'Whether fields created, renamed, retyped or deleted (and table renames) also start the workflow, as items with event field.created / field.changed / field.deleted / table.changed',
 		},
+		maxFileSizeOption,
 		{
 			displayName: 'Only From Sources',
 			name: 'sources',

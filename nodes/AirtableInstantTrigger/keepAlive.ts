@@ -1,6 +1,7 @@
 import type { CronExpression, IDataObject, ITriggerFunctions, Logger } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
+import { triggerItemsWithFiles } from '../shared/attachmentReads';
 import { processState } from '../client/state';
 import { getAirtableClient } from '../shared/executor';
 import { triggerCoordination } from '../shared/triggerCoordination';
@@ -337,7 +338,10 @@ async function keepAliveUnderLock(ctx: ITriggerFunctions, key: string, now: numb
 	writeState(staticData, result.state);
 	// Emitting saves the static data just written: a new webhook's id, secret and cursor are
 	// stored with (never after) the first execution that carries anything from it.
-	if (result.items.length) ctx.emit([result.items.map((json) => ({ json }))]);
+	if (result.items.length) {
+		const options = (ctx.getNodeParameter('options', {}) ?? {}) as IDataObject;
+		ctx.emit([await triggerItemsWithFiles(ctx, client, result.state.baseId, result.items, options)]);
+	}
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
 
 import type { AirtableClient } from '../client/AirtableClient';
 import { verifyWebhookMac } from '../client/webhooks';
+import { triggerItemsWithFiles } from '../shared/attachmentReads';
 import { getAirtableClient } from '../shared/executor';
 import { triggerCoordination } from '../shared/triggerCoordination';
 import { countEmittedChanges, countWebhookPing } from '../shared/webhookMetrics';
@@ -185,7 +186,13 @@ export async function handlePing(ctx: IWebhookFunctions): Promise<IWebhookRespon
 	}
 	if (!items.length) return { noWebhookResponse: true };
 	countEmittedChanges(items);
-	const data: INodeExecutionData[] = items.map((json) => ({ json }));
+	const data: INodeExecutionData[] = await triggerItemsWithFiles(
+		ctx,
+		await getAirtableClient(ctx),
+		state.baseId,
+		items,
+		(ctx.getNodeParameter('options', {}) ?? {}) as IDataObject,
+	);
 	if (!key) parkTestItems(ctx, data);
 	return { noWebhookResponse: true, workflowData: [data] };
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { downloadAttachmentsOption, maxFileSizeOption } from '../shared/attachmentProperties';
 import { optionsCollection, timeBudgetOption, useFieldIdsOption } from '../shared/properties';
 
 const fieldsDependOn = ['base.value', 'table.value'];
@@ -236,6 +237,7 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		],
 		default: 'json',
 	},
+	downloadAttachmentsOption,
 	{
 		displayName: 'Fields to Return Names or IDs',
 		name: 'fields',
@@ -253,6 +255,7 @@ export const optionsProperty: INodeProperties = optionsCollection([
 		description:
 			'Whether to put the fields at the top level of each record, next to the record ID and created time, instead of under "fields"',
 	},
+	maxFileSizeOption,
 	{
 		displayName: 'Overlap (Seconds)',
 		name: 'overlapSeconds',

@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { AirtableClient } from '../client/AirtableClient';
 import { and } from '../client/formula';
 import type { AirtableRecord, ListOptions, SortSpec } from '../client/types';
+import { withDownloadedAttachments } from '../shared/attachmentReads';
 import { getAirtableClient } from '../shared/executor';
 import { failedItemOrThrow, outputItem } from '../shared/items';
 import { locatorValueOf, optionsOf, targetOf } from '../shared/parameters';
@@ -140,9 +141,10 @@ async function readForItem(
 			for (const record of records) items.push(outputItem(recordJson(record, flatten), index));
 		}
 	}
-	// Only a read that got every page moves the watermark; a failure above leaves it as it was.
+	const withFiles = await withDownloadedAttachments(ctx, client, items);
+	// Only a read that got every page (and its files) moves the watermark; a failure above leaves it as it was.
 	if (tracker) writeState(ctx.getWorkflowStaticData('node'), tracker.nextState());
-	return items;
+	return withFiles;
 }
 
 /**

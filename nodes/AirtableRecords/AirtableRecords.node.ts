@@ -5,6 +5,7 @@ import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
 import { actionNodeBase } from '../shared/nodeDescription';
 import { authenticationProperty, baseLocator, tableLocator } from '../shared/properties';
 import { rejectUnknownToolArguments } from '../shared/toolArguments';
+import { recordsAttachmentsProperty } from './actions/attachments';
 import { recordsOperationProperty } from './actions/operation';
 import { recordsOptionsProperty } from './actions/options';
 import { recordIdProperty } from './actions/recordId';
@@ -29,6 +30,7 @@ export class AirtableRecords implements INodeType {
 			recordsOperationProperty,
 			recordIdProperty,
 			...operationProperties,
+			recordsAttachmentsProperty,
 			recordsOptionsProperty,
 			...recordsToolDescriptions,
 		],

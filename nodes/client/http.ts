@@ -1,3 +1,4 @@
+import { rootForHost } from './contentHost';
 import type { HttpExecutor, HttpRequest, HttpResponse } from './types';
 
 export const DEFAULT_BASE_URL = 'https://api.airtable.com';
@@ -135,7 +136,7 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
 				body = JSON.stringify(request.body);
 			}
 			try {
-				const response = await fetch(root + request.path, {
+				const response = await fetch(rootForHost(root, request.host) + request.path, {
 					method: request.method,
 					headers,
 					body,

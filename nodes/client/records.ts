@@ -1,3 +1,13 @@
+import {
+	downloadAttachment,
+	uploadAttachment,
+	type AttachmentCell,
+	type AttachmentTarget,
+	type DownloadedAttachment,
+	type DownloadOptions,
+	type UploadedAttachment,
+	type UploadInput,
+} from './attachments';
 import { runChunks, settleChunks, type Chunk } from './batch';
 import { AirtableError, AirtableInputError, type ErrorContext } from './errors';
 import {
@@ -147,6 +157,27 @@ export class TableHandle {
 
 	async deleteSettled(ids: string[]): Promise<Array<SettledResult<DeletedRecord>>> {
 		return await settleChunks(ids, this.deleteWorker(), this.failures(ids, checkRecordId));
+	}
+
+	/* ---------------------------------------------------------------- attachments */
+
+	/** Uploads one file (≤ 5 MB) into an attachment field of an existing record; see attachments.ts. */
+	async uploadAttachment(recordId: string, field: string, input: UploadInput): Promise<UploadedAttachment> {
+		return await uploadAttachment(this.attachmentTarget(), recordId, field, input);
+	}
+
+	/** Downloads one attachment's file; with `recordId` + `field`, an expired URL is refreshed once. */
+	async downloadAttachment(attachment: AttachmentCell, options: DownloadOptions = {}): Promise<DownloadedAttachment> {
+		return await downloadAttachment(this.attachmentTarget(), attachment, options);
+	}
+
+	private attachmentTarget(): AttachmentTarget {
+		return {
+			runner: this.runner,
+			baseId: this.baseId,
+			table: this.table,
+			getRecord: async (recordId, byFieldId) => await this.get(recordId, { returnFieldsByFieldId: byFieldId }),
+		};
 	}
 
 	/**

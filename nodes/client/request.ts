@@ -12,10 +12,12 @@ import {
 	type AirtableErrorDetails,
 } from './errors';
 import { CallTracker, retryReason } from './callObserver';
+import type { ApiHost } from './contentHost';
+import { downloadFile } from './fileDownload';
 import { isRequestNotSentError, isTransportError } from './http';
 import { answerMayBeLost, decideRetry, type Failure, type RequestSafety } from './retry';
 import { SharedBreakerOpen, type Passage, type Throttle } from './throttle';
-import type { ClientLimits, ClientLogger, ClientStats, HttpExecutor, HttpMethod, HttpResponse } from './types';
+import type { ClientLimits, ClientLogger, ClientStats, FileRequest, HttpExecutor, HttpMethod, HttpResponse } from './types';
 
 /** One logical API call; the runner may send it several times. */
 export interface ApiCall {
@@ -33,6 +35,10 @@ export interface ApiCall {
 	itemIndexes?: number[];
 	/** Checked before each attempt: lets a batch call off requests not sent yet. */
 	isCancelled?: () => boolean;
+	/** Which Airtable host serves the call (uploads: 'content'). */
+	host?: ApiHost;
+	/** Set for attachment downloads: fetched from this URL without credentials instead of `path`. */
+	file?: FileRequest;
 	/**
 	 * Told when the call is about to be re-sent after an attempt whose answer was lost, so a
 	 * caller can report results of the re-send honestly (an upsert's "updated" may be a record
@@ -273,15 +279,24 @@ export class RequestRunner {
 			dispatched = true;
 			passage.dispatched();
 		};
-		const sent = await this.executor
-			.send({ method: call.method, path: call.path, body: call.body, timeoutMs, onDispatch })
-			.then(
-				(response): Sent => ({ response }),
-				(error: unknown): Sent => ({ error }),
-			);
+		const request = call.file
+			? downloadFile(this.executor, { timeoutMs, ...call.file })
+			: this.executor.send({
+					method: call.method,
+					path: call.path,
+					body: call.body,
+					timeoutMs,
+					onDispatch,
+					...(call.host ? { host: call.host } : {}),
+				});
+		const sent = await request.then(
+			(response): Sent => ({ response }),
+			(error: unknown): Sent => ({ error }),
+		);
 		if (!dispatched) {
 			dispatched = true;
-			passage.dispatched(this.executor.signalsDispatch ? this.clock.now() : handedOverAt);
+			// File downloads go their own way: they count from the moment they were handed over.
+			passage.dispatched(this.executor.signalsDispatch && !call.file ? this.clock.now() : handedOverAt);
 		}
 		passage.answered();
 		return sent;

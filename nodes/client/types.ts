@@ -47,6 +47,16 @@ export interface HttpRequest {
 	 * work of the executor's own): the rate limiter counts the request's window from then.
 	 */
 	onDispatch?: () => void;
+	/** 'content' = Airtable's upload host; see contentHost.ts for how executors map it. Default 'api'. */
+	host?: 'api' | 'content';
+}
+
+/** A file download (an attachment URL): absolute URL, sent without credentials. */
+export interface FileRequest {
+	url: string;
+	timeoutMs?: number;
+	/** Read at most this many bytes + 1, so a larger file is detected without holding all of it. */
+	maxBytes?: number;
 }
 
 export interface HttpResponse {
@@ -70,6 +80,11 @@ export interface HttpExecutor {
 	 * left); otherwise from the moment it was handed to `send`.
 	 */
 	readonly signalsDispatch?: boolean;
+	/**
+	 * Optional: fetch a file URL without credentials; a 2xx body is a Buffer. Same error contract
+	 * as `send`. Executors without it get plain fetch (see fileDownload.ts).
+	 */
+	download?(request: FileRequest): Promise<HttpResponse>;
 }
 
 /* ------------------------------------------------------------------ throttling */

@@ -10,8 +10,10 @@ import type {
 } from 'n8n-workflow';
 
 import { AirtableClient } from '../client/AirtableClient';
+import { rootForHost } from '../client/contentHost';
 import { classifyThrown } from '../client/http';
 import type { HttpExecutor, HttpRequest, HttpResponse } from '../client/types';
+import { downloadWithN8n } from './binary';
 import { exposeMetricsToN8n } from './n8nMetrics';
 import {
 	AUTHENTICATION_CREDENTIAL,
@@ -117,7 +119,7 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 		async send(request: HttpRequest): Promise<HttpResponse> {
 			const options: IHttpRequestOptions = {
 				method: request.method as IHttpRequestMethods,
-				url: `${root}${request.path}`,
+				url: `${rootForHost(root, request.host)}${request.path}`,
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: { ignore: true, except: [401] },
@@ -152,6 +154,7 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 				);
 			}
 		},
+		download: async (request) => await downloadWithN8n(ctx, request),
 	};
 }
 

@@ -92,6 +92,11 @@ export const loadOptions = {
 		return fieldOptions(this, (await selectedTable(this)).fields);
 	},
 
+	/** Attachment fields (Download Attachments, Attachments to upload). */
+	async getAttachmentFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		return fieldOptions(this, (await selectedTable(this)).fields.filter((field) => field.type === 'multipleAttachments'));
+	},
+
 	async getWritableFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 		return fieldOptions(this, (await selectedTable(this)).fields.filter(isWritableField));
 	},

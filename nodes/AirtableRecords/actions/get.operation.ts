@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { withDownloadedAttachments } from '../../shared/attachmentReads';
 import { getAirtableClient } from '../../shared/executor';
 import { forItem, ItemOutcomes } from '../../shared/outcomes';
 import { optionsOf, targetOf, useFieldIdsIn } from '../../shared/parameters';
@@ -31,5 +32,5 @@ export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionDat
 		requests.push(request().catch((error: unknown) => outcomes.fail(itemIndex, forItem(error, itemIndex))));
 	}
 	await Promise.all(requests);
-	return outcomes.toOutput();
+	return await withDownloadedAttachments(ctx, client, outcomes.toOutput());
 }

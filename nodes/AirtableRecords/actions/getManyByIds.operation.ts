@@ -4,6 +4,7 @@ import type { AirtableClient } from '../../client/AirtableClient';
 import { AirtableError } from '../../client/errors';
 import { formulaValue, or } from '../../client/formula';
 import type { AirtableRecord } from '../../client/types';
+import { withDownloadedAttachments } from '../../shared/attachmentReads';
 import { getAirtableClient } from '../../shared/executor';
 import { forItem, ItemOutcomes } from '../../shared/outcomes';
 import { groupItems, itemRange, optionsOf, targetOf, useFieldIdsIn, type ItemTarget } from '../../shared/parameters';
@@ -95,5 +96,5 @@ export async function execute(ctx: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 		}),
 	);
-	return outcomes.toOutput();
+	return await withDownloadedAttachments(ctx, client, outcomes.toOutput());
 }

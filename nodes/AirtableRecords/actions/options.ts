@@ -1,3 +1,4 @@
+import { downloadAttachmentsOption, maxFileSizeOption } from '../../shared/attachmentProperties';
 import {
 	ignoreFieldsOption,
 	optionsCollection,
@@ -5,7 +6,9 @@ import {
 	typecastOption,
 	useFieldIdsOption,
 } from '../../shared/properties';
-import { WRITE_OPERATIONS } from './operation';
+import { type RecordsOperation, WRITE_OPERATIONS } from './operation';
+
+const READ_OPERATIONS: RecordsOperation[] = ['get', 'getManyByIds'];
 
 /** Options of every operation; each item may resolve them differently (expressions). */
 export const recordsOptionsProperty = optionsCollection([
@@ -16,4 +19,6 @@ export const recordsOptionsProperty = optionsCollection([
 	timeBudgetOption,
 	{ ...typecastOption, displayOptions: { show: { '/operation': WRITE_OPERATIONS } } },
 	useFieldIdsOption,
+	{ ...downloadAttachmentsOption, displayOptions: { show: { '/operation': READ_OPERATIONS } } },
+	{ ...maxFileSizeOption, displayOptions: { show: { '/operation': READ_OPERATIONS } } },
 ]);

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import type { TableHandle } from '../../client/records';
 import type { Fields, SettledResult } from '../../client/types';
+import { AttachmentFiles, type WriteKind } from '../../shared/attachmentWrites';
 import { getAirtableClient } from '../../shared/executor';
 import { parseFieldList } from '../../shared/mapper';
 import { forItem, ItemOutcomes } from '../../shared/outcomes';
@@ -40,12 +41,15 @@ export async function writeRecords<P, R>(ctx: IExecuteFunctions, write: RecordWr
 	const itemCount = ctx.getInputData().length;
 	const outcomes = new ItemOutcomes(ctx, itemCount);
 	const payloads = new Map<number, P>();
+	const files = write.fieldsOf ? new AttachmentFiles(ctx, write.operation as WriteKind) : undefined;
 	const groups = groupItems<WriteGroupKey>(
 		itemRange(itemCount),
 		(itemIndex) => {
 			const target = targetOf(ctx, itemIndex);
 			const options = optionsOf(ctx, itemIndex);
-			payloads.set(itemIndex, write.payloadOf(ctx, itemIndex, parseFieldList(options.ignoreFields)));
+			const payload = write.payloadOf(ctx, itemIndex, parseFieldList(options.ignoreFields));
+			if (files && write.fieldsOf) Object.assign(write.fieldsOf(payload), files.plan(itemIndex));
+			payloads.set(itemIndex, payload);
 			return { ...target, typecast: Boolean(options.typecast), useFieldIds: useFieldIdsIn({ options }) };
 		},
 		(itemIndex, error) => outcomes.fail(itemIndex, error),
@@ -72,12 +76,16 @@ export async function writeRecords<P, R>(ctx: IExecuteFunctions, write: RecordWr
 		groups.map(async ({ key, itemIndexes }) => {
 			const sendable = itemIndexes.filter((itemIndex) => !outcomes.hasFailed(itemIndex));
 			if (!sendable.length) return;
+			const table = client.base(key.baseId).table(key.table);
 			const results = await write.send(
-				client.base(key.baseId).table(key.table),
+				table,
 				sendable.map((itemIndex) => payloads.get(itemIndex) as P),
 				{ typecast: key.typecast, returnFieldsByFieldId: key.useFieldIds },
 			);
+			// Files go in once their records exist, before the output is built from the records.
+			const fileErrors = files ? await files.afterWrite(table, results, sendable) : new Map<number, Error>();
 			outcomes.settle(results, sendable, (value) => write.toJson(value), { verb: write.verb, idOf: write.idOf });
+			for (const [itemIndex, error] of fileErrors) outcomes.fail(itemIndex, forItem(error, itemIndex));
 		}),
 	);
 	return outcomes.toOutput();

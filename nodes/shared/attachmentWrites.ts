@@ -1,0 +1,200 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { AirtableError, isAirtableError } from '../client/errors';
+import {
+	AirtableAttachmentError,
+	attachmentsIn,
+	formatBytes,
+	MAX_UPLOAD_BYTES,
+	type AttachmentCell,
+} from '../client/attachments';
+import type { TableHandle } from '../client/records';
+import type { AirtableRecord, Fields, SettledResult } from '../client/types';
+import { attachmentInputsFor } from './attachmentProperties';
+import { forEachBounded, selectedBinaryProperties, uploadInputFromBinary, type BinarySelection } from './binary';
+
+/** Uploads of one node run in flight at once: the base's 5 concurrent requests, and at most 5 files in memory. */
+export const UPLOAD_CONCURRENCY = 5;
+
+/** One attachment field's files for one item, as the node's parameters give them. */
+export interface AttachmentInput {
+	field: string;
+	binary: BinarySelection;
+	urls: string[];
+	/** append: keep what the cell has; replace: the given files become the whole cell. */
+	mode: 'append' | 'replace';
+}
+
+/** A binary property to upload, checked but not yet read (bytes are read right before its upload). */
+interface PlannedUpload {
+	property: string;
+	filename: string;
+	/** Known size, when n8n knows it. */
+	bytes?: number;
+}
+
+export interface PlannedFiles {
+	field: string;
+	mode: 'append' | 'replace';
+	uploads: PlannedUpload[];
+	urls: Array<{ url: string }>;
+}
+
+export type WriteKind = 'create' | 'update' | 'replace' | 'upsert';
+
+/**
+ * Checks one item's files before anything is written: every named binary property exists and
+ * is at most 5 MB (n8n knows the size without reading the file), URLs are http(s). Throws the
+ * item's error, naming file and size, so the record is never written half-way.
+ */
+export function planItemFiles(ctx: IExecuteFunctions, itemIndex: number, inputs: AttachmentInput[]): PlannedFiles[] {
+	return inputs
+		.filter((input) => input.field)
+		.map((input) => {
+			const uploads = selectedBinaryProperties(ctx, itemIndex, input.binary).map((property) => {
+				const meta = ctx.helpers.assertBinaryData(itemIndex, property);
+				const filename = meta.fileName || property;
+				if (typeof meta.bytes === 'number' && meta.bytes > MAX_UPLOAD_BYTES) {
+					throw new AirtableAttachmentError(
+						`File "${filename}" (binary property "${property}") is ${formatBytes(meta.bytes)}: Airtable's upload ` +
+							`endpoint takes at most 5 MB per file. Give it to field "${input.field}" as a public URL instead ` +
+							'(Airtable fetches files up to 1 GB by URL)',
+						{ field: input.field },
+					);
+				}
+				return { property, filename, bytes: meta.bytes };
+			});
+			const urls = input.urls.map((url) => {
+				if (!/^https?:\/\//i.test(url)) {
+					throw new AirtableAttachmentError(`"${url}" is not an http(s) URL Airtable can fetch for field "${input.field}"`, {
+						field: input.field,
+					});
+				}
+				return { url };
+			});
+			return { field: input.field, mode: input.mode, uploads, urls };
+		});
+}
+
+/**
+ * The attachment cells to send with the record write itself. New records and PUT get the URLs
+ * (PUT clears what it is not sent anyway); Replace mode on PATCH/upsert sets the cell to the URLs
+ * (or empties it) so uploads land in a clean cell; Append mode leaves the cell out of the write.
+ */
+export function attachmentFieldsForWrite(plans: PlannedFiles[], kind: WriteKind): Fields {
+	const fields: Fields = {};
+	for (const plan of plans) {
+		if (kind === 'create' || kind === 'replace') {
+			if (plan.urls.length) fields[plan.field] = plan.urls;
+		} else if (plan.mode === 'replace') {
+			fields[plan.field] = plan.urls;
+		}
+	}
+	return fields;
+}
+
+export interface WrittenRecord {
+	itemIndex: number;
+	record: AirtableRecord;
+	plans: PlannedFiles[];
+}
+
+/**
+ * After the records exist: URLs appended to kept attachments (one batched update, 10 per
+ * request), then binary files uploaded into them — several records at a time, one record's
+ * files in order, each file read from n8n only right before its upload, so memory holds a few
+ * files, not the batch. Each record's output gets its final attachment cells. Returns the errors
+ * per item index; the record itself was written in every case.
+ */
+export async function applyFilesAfterWrite(
+	ctx: IExecuteFunctions,
+	table: TableHandle,
+	written: WrittenRecord[],
+	kind: WriteKind,
+): Promise<Map<number, Error>> {
+	const errors = new Map<number, Error>();
+	const appends = written.filter(({ plans }) => kind !== 'create' && kind !== 'replace' && plans.some((p) => p.mode === 'append' && p.urls.length));
+	if (appends.length) {
+		const updates = appends.map(({ record, plans }) => {
+			const fields: Fields = {};
+			for (const plan of plans) {
+				if (plan.mode !== 'append' || !plan.urls.length) continue;
+				const kept = attachmentsIn(record.fields?.[plan.field]).map((cell) => ({ id: cell.id }));
+				fields[plan.field] = [...kept, ...plan.urls];
+			}
+			return { id: record.id, fields };
+		});
+		const results = await table.updateSettled(updates);
+		for (const result of results) {
+			const target = appends[result.index];
+			if (result.ok) target.record.fields = { ...target.record.fields, ...result.value.fields };
+			else errors.set(target.itemIndex, filesFailed(target.record.id, result.error));
+		}
+	}
+	const jobs = written.filter(({ itemIndex, plans }) => !errors.has(itemIndex) && plans.some((p) => p.uploads.length));
+	await forEachBounded(jobs, UPLOAD_CONCURRENCY, async ({ itemIndex, record, plans }) => {
+		try {
+			for (const plan of plans) {
+				for (const upload of plan.uploads) {
+					const input = await uploadInputFromBinary(ctx, itemIndex, upload.property);
+					const result = await table.uploadAttachment(record.id, plan.field, input);
+					record.fields = { ...record.fields, [plan.field]: result.attachments as AttachmentCell[] };
+				}
+			}
+		} catch (error) {
+			errors.set(itemIndex, filesFailed(record.id, error));
+		}
+	});
+	return errors;
+}
+
+/** The record was written; say so, so nobody writes it again to get the files in. Keeps the cause's kind. */
+function filesFailed(recordId: string, error: unknown): Error {
+	const reason = error instanceof Error ? error.message : String(error);
+	const summary = `Record ${recordId} was written, but its files were not all attached: ${reason}`;
+	if (isAirtableError(error)) {
+		return new AirtableError(error.kind, summary, { status: error.status, type: error.type, field: error.field });
+	}
+	return new AirtableAttachmentError(summary);
+}
+
+/**
+ * A write node's attachment files across one run: `plan` per item before the write (its cells
+ * go into the write), `afterWrite` per group of written records (URL appends, uploads).
+ */
+export class AttachmentFiles {
+	private readonly plans = new Map<number, PlannedFiles[]>();
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly kind: WriteKind,
+	) {}
+
+	/** Checks the item's Attachments parameter; returns the cells to send with its record. Throws for a bad item. */
+	plan(itemIndex: number): Fields {
+		const plans = planItemFiles(this.ctx, itemIndex, attachmentInputsFor(this.ctx, itemIndex));
+		if (!plans.length) return {};
+		this.plans.set(itemIndex, plans);
+		return attachmentFieldsForWrite(plans, this.kind);
+	}
+
+	/** Files of the records that landed; `owners[i]` is the item of `results[i].index`. Errors by item. */
+	async afterWrite(table: TableHandle, results: Array<SettledResult<unknown>>, owners: number[]): Promise<Map<number, Error>> {
+		const written: WrittenRecord[] = [];
+		for (const result of results) {
+			const itemIndex = owners[result.index];
+			const plans = this.plans.get(itemIndex);
+			if (!result.ok || !plans) continue;
+			const record = recordIn(result.value);
+			if (record) written.push({ itemIndex, record, plans });
+		}
+		return written.length ? await applyFilesAfterWrite(this.ctx, table, written, this.kind) : new Map();
+	}
+}
+
+/** The record in a settled write value: the record itself, or an upsert's `{ record, created }`. */
+function recordIn(value: unknown): AirtableRecord | undefined {
+	const candidate = (value as { record?: unknown })?.record ?? value;
+	const record = candidate as Partial<AirtableRecord> | undefined;
+	return record && typeof record.id === 'string' && record.fields && typeof record.fields === 'object' ? (record as AirtableRecord) : undefined;
+}
