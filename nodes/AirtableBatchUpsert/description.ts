@@ -1,31 +1,23 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ignoreFieldsOption, timeBudgetOption, typecastOption, useFieldIdsOption } from '../shared/properties';
+import {
+	fieldsMapperProperty,
+	ignoreFieldsOption,
+	timeBudgetOption,
+	typecastOption,
+	useFieldIdsOption,
+} from '../shared/properties';
 
-export const columnsProperty: INodeProperties = {
-	displayName: 'Fields',
-	name: 'columns',
-	type: 'resourceMapper',
-	noDataExpression: true,
-	default: { mappingMode: 'defineBelow', value: null },
-	required: true,
-	typeOptions: {
-		loadOptionsDependsOn: ['base.value', 'table.value', 'options.useFieldIds'],
-		resourceMapper: {
-			resourceMapperMethod: 'getColumnsForUpsert',
-			mode: 'upsert',
-			fieldWords: { singular: 'field', plural: 'fields' },
-			addAllFields: true,
-			multiKeyMatch: true,
-			supportAutoMap: true,
-			matchingFieldsLabels: {
-				title: 'Merge Fields',
-				description:
-					'The 1 to 3 fields whose values identify a record: an item updates the record with the same values, or creates one',
-			},
-		},
+export const columnsProperty: INodeProperties = fieldsMapperProperty({
+	resourceMapperMethod: 'getColumnsForUpsert',
+	mode: 'upsert',
+	multiKeyMatch: true,
+	matchingFieldsLabels: {
+		title: 'Merge Fields',
+		description:
+			'The 1 to 3 fields whose values identify a record: an item updates the record with the same values, or creates one',
 	},
-};
+});
 
 export const skipUnchangedProperty: INodeProperties = {
 	displayName: 'Skip Unchanged',

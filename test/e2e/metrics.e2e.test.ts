@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -6,7 +6,7 @@ import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, startEmulator, type RunningEmulator
 import { sample } from '../unit/metricsSupport';
 import { N8nApi, outputOf, WorkflowRunner, type WorkflowNode } from './runtime/api';
 import { launchN8n, stopN8n, tail, type N8nConnection } from './runtime/n8n';
-import { buildAndPack, installPackage } from './runtime/pack';
+import { installPackage, suiteTarball } from './runtime/pack';
 import { locators, PKG, TOKEN_CREDENTIAL } from './support/context';
 
 /**
@@ -23,17 +23,6 @@ let n8n: N8nConnection | undefined;
 let api: N8nApi;
 let emulator: RunningEmulator;
 let credentials: WorkflowNode['credentials'];
-
-/** The tarball globalSetup packed for the suite (saves a build); packs one if it is not there. */
-function suiteTarball(dir: string): string {
-	const stateFile = process.env.AIRTABLE_SYNC_E2E_STATE;
-	if (stateFile && existsSync(stateFile)) {
-		const suiteDir = (JSON.parse(readFileSync(stateFile, 'utf8')) as { workDir: string }).workDir;
-		const tarball = readdirSync(suiteDir).find((f) => f.endsWith('.tgz'));
-		if (tarball) return join(suiteDir, tarball);
-	}
-	return buildAndPack(dir);
-}
 
 beforeAll(async () => {
 	workDir = mkdtempSync(join(tmpdir(), 'airtable-sync-metrics-'));

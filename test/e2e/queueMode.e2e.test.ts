@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { connect } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -7,7 +7,7 @@ import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, startEmulator, type LogEntry, type 
 import { requireRedisServer } from '../redis/redisServer';
 import { N8nApi, outputOf, WorkflowRunner, type Execution, type WorkflowNode } from './runtime/api';
 import { launchN8n, startWorker, stopN8n, tail, type N8nConnection } from './runtime/n8n';
-import { buildAndPack, installPackage } from './runtime/pack';
+import { installPackage, suiteTarball } from './runtime/pack';
 import { freePort, spawnGroup, stopGroup, stopOnExit, forgetOnExit } from './runtime/processes';
 import { locators, PKG, TOKEN_CREDENTIAL } from './support/context';
 
@@ -67,17 +67,6 @@ async function startRedisGroup(): Promise<{ pid: number; port: number }> {
 		await sleep(50);
 	}
 	return { pid, port };
-}
-
-/** The tarball globalSetup packed for the suite (saves a build); packs one if it is not there. */
-function suiteTarball(workDir: string): string {
-	const stateFile = process.env.AIRTABLE_SYNC_E2E_STATE;
-	if (stateFile && existsSync(stateFile)) {
-		const suiteDir = (JSON.parse(readFileSync(stateFile, 'utf8')) as { workDir: string }).workDir;
-		const tarball = readdirSync(suiteDir).find((f) => f.endsWith('.tgz'));
-		if (tarball) return join(suiteDir, tarball);
-	}
-	return buildAndPack(workDir);
 }
 
 function logs(): string {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -6,7 +6,7 @@ import { DEMO_IDS, DEMO_TOKEN, startEmulator, type RunningEmulator } from '../..
 import type { Cassette } from '../../index';
 import { N8nApi, outputOf, WorkflowRunner, type WorkflowNode } from './runtime/api';
 import { launchN8n, startN8n, stopN8n, type N8nConnection } from './runtime/n8n';
-import { buildAndPack, installPackage } from './runtime/pack';
+import { installPackage, suiteTarball } from './runtime/pack';
 import { connectN8n, locators, PKG, TOKEN_CREDENTIAL } from './support/context';
 
 /** The emulator's demo values are synthetic: keep them, so the replays can answer with them. */
@@ -23,16 +23,6 @@ let workDir: string;
 let cassetteFile: string;
 let own: N8nConnection | undefined;
 let emulator: RunningEmulator | undefined;
-
-function suiteTarball(dir: string): string {
-	const stateFile = process.env.AIRTABLE_SYNC_E2E_STATE;
-	if (stateFile && existsSync(stateFile)) {
-		const suiteDir = (JSON.parse(readFileSync(stateFile, 'utf8')) as { workDir: string }).workDir;
-		const tarball = readdirSync(suiteDir).find((f) => f.endsWith('.tgz'));
-		if (tarball) return join(suiteDir, tarball);
-	}
-	return buildAndPack(dir);
-}
 
 beforeAll(() => {
 	workDir = mkdtempSync(join(tmpdir(), 'airtable-sync-replay-'));

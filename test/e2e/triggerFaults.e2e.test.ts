@@ -1,12 +1,12 @@
 import { randomUUID } from 'crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, startEmulator, type MetricsSnapshot, type RunningEmulator } from '../../emulator';
 import { N8nApi, outputOf, type Execution, type WorkflowNode } from './runtime/api';
 import { launchN8n, stopN8n, type N8nConnection } from './runtime/n8n';
-import { buildAndPack, installPackage } from './runtime/pack';
+import { installPackage, suiteTarball } from './runtime/pack';
 import { freePort } from './runtime/processes';
 import { locators, PKG, setupContext, TOKEN_CREDENTIAL, type E2eContext } from './support/context';
 
@@ -65,16 +65,6 @@ interface Ping {
 	mac: string;
 	sentAt: string;
 	success: boolean;
-}
-
-function suiteTarball(workDir: string): string {
-	const stateFile = process.env.AIRTABLE_SYNC_E2E_STATE;
-	if (stateFile && existsSync(stateFile)) {
-		const suiteDir = (JSON.parse(readFileSync(stateFile, 'utf8')) as { workDir: string }).workDir;
-		const tarball = readdirSync(suiteDir).find((f) => f.endsWith('.tgz'));
-		if (tarball) return join(suiteDir, tarball);
-	}
-	return buildAndPack(workDir);
 }
 
 describe('(a) kill -9 right after a ping was acknowledged, before the drain', () => {

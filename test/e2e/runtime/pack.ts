@@ -87,3 +87,14 @@ export function installPackage(userFolder: string, tarball: string): string {
 	if (!existsSync(join(installed, 'dist', 'nodes'))) throw new Error(`Package not installed at ${installed}`);
 	return dirname(installed);
 }
+
+/** The tarball globalSetup packed for the suite (saves a build); packs one if it is not there. */
+export function suiteTarball(workDir: string): string {
+	const stateFile = process.env.AIRTABLE_SYNC_E2E_STATE;
+	if (stateFile && existsSync(stateFile)) {
+		const suiteDir = (JSON.parse(readFileSync(stateFile, 'utf8')) as { workDir: string }).workDir;
+		const tarball = readdirSync(suiteDir).find((f) => f.endsWith('.tgz'));
+		if (tarball) return join(suiteDir, tarball);
+	}
+	return buildAndPack(workDir);
+}
