@@ -78,7 +78,6 @@ export { MAX_RECORDS_PER_REQUEST } from './nodes/client/batch';
 export { MAX_PAGE_SIZE } from './nodes/client/list';
 export {
 	metricsText,
-	resetMetrics,
 	recordWebhookEvent,
 	recordCircuitBreakerState,
 	type WebhookEvent,
@@ -89,7 +88,6 @@ export type { AirtableRequestEvent, AirtableRateLimitHoldEvent } from './nodes/c
 export {
 	AirtableReplayMismatchError,
 	AirtableReplayExhaustedError,
-	resetSimulationSessions,
 	type SimulationOptions,
 } from './nodes/client/simulation';
 export type { Cassette, Interaction, RecordedRequest, RecordedOutcome } from './nodes/client/cassette';

@@ -1,11 +1,5 @@
-import {
-	AirtableServerError,
-	AirtableUnavailableError,
-	metricsText,
-	resetMetrics,
-	type ClientLimits,
-	type HttpResponse,
-} from '../../index';
+import { AirtableServerError, AirtableUnavailableError, metricsText, type ClientLimits, type HttpResponse } from '../../index';
+import { resetMetrics } from '../../nodes/client/metrics';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, TABLE, useNock } from './helpers';
 import { sample } from './metricsSupport';

@@ -1,14 +1,5 @@
-import {
-	AirtableClient,
-	metricsText,
-	recordCircuitBreakerState,
-	recordWebhookEvent,
-	resetMetrics,
-	type AirtableRequestEvent,
-	type ClientLimits,
-	type ClientLogger,
-	type HttpRequest,
-} from '../../index';
+import { AirtableClient, metricsText, recordCircuitBreakerState, recordWebhookEvent, type AirtableRequestEvent, type ClientLimits, type ClientLogger, type HttpRequest } from '../../index';
+import { resetMetrics } from '../../nodes/client/metrics';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 import { sample, scriptedExecutor, type ScriptedAnswer } from './metricsSupport';
 

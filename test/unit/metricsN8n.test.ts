@@ -1,4 +1,5 @@
-import { recordCircuitBreakerState, recordWebhookEvent, resetMetrics } from '../../index';
+import { recordCircuitBreakerState, recordWebhookEvent } from '../../index';
+import { resetMetrics } from '../../nodes/client/metrics';
 import {
 	exposeMetricsToN8n,
 	findN8nPromClient,

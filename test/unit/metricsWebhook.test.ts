@@ -1,4 +1,5 @@
-import { metricsText, resetMetrics } from '../../index';
+import { metricsText } from '../../index';
+import { resetMetrics } from '../../nodes/client/metrics';
 import { countEmittedChanges, countWebhookPing } from '../../nodes/shared/webhookMetrics';
 import { sample } from './metricsSupport';
 

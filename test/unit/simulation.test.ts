@@ -2,14 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import {
-	AirtableClient,
-	AirtableReplayExhaustedError,
-	AirtableReplayMismatchError,
-	resetSimulationSessions,
-	type Cassette,
-	type SimulationOptions,
-} from '../../index';
+import { AirtableClient, AirtableReplayExhaustedError, AirtableReplayMismatchError, type Cassette, type SimulationOptions } from '../../index';
+import { resetSimulationSessions } from '../../nodes/client/simulation';
 import { api, BASE, FAST_LIMITS, TABLE, TABLE_PATH, TOKEN, useNock } from './helpers';
 
 useNock();
