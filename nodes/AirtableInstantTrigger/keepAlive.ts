@@ -5,25 +5,13 @@ import { triggerItemsWithFiles } from '../shared/attachmentReads';
 import { processState } from '../client/state';
 import { getAirtableClient } from '../shared/executor';
 import { triggerCoordination } from '../shared/triggerCoordination';
-import { drainWebhook, forgetCursor, MAX_PAYLOADS_PER_DRAIN } from './drain';
+import { forgetCursor } from './cursorMemory';
+import { drainWebhook, MAX_PAYLOADS_PER_DRAIN } from './drain';
 import { deleteQuietly, describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
 import { readSettings, type TriggerSettings } from './specification';
-import {
-	adoptState,
-	clearBacklog,
-	currentState,
-	forgetState,
-	hasBacklog,
-	isClosed,
-	markBacklog,
-	markClosed,
-	markOpen,
-	nodeKey,
-	rememberState,
-	type WebhookState,
-	withNodeLock,
-	writeState,
-} from './state';
+import { isClosed, markClosed, markOpen, nodeKey, withNodeLock } from './nodeLock';
+import { type WebhookState, writeState } from './staticData';
+import { adoptState, clearBacklog, currentState, forgetState, hasBacklog, markBacklog, rememberState } from './webhookMemory';
 
 /*
  * Keep-alive, and why it works this way.
@@ -48,14 +36,14 @@ import {
  * - replaces a webhook that is gone, expired or stopped by an error payload (after draining
  *   what is still readable), unless the node is being deactivated.
  *
- * Every pass runs under the node's lifecycle lock (state.ts), like pings and activation.
+ * Every pass runs under the node's lifecycle lock (nodeLock.ts), like pings and activation.
  *
  * Static data changed in a timer is saved only when the timer calls emit(). So whenever the
  * cron drains changes or replaces the webhook it emits an execution, with the changes and,
  * for a replacement, a `webhook.recreated` item saying why — that execution is what persists
  * the new webhook id, MAC secret and cursor (written into the timer's static data first), and
  * it is how the user learns about it in the execution list. Until that save lands, pings
- * for the new webhook are verified from this process's memory (state.ts).
+ * for the new webhook are verified from this process's memory (webhookMemory.ts).
  */
 
 /** Also the longest a change can wait when its ping was lost (crash right after acknowledging). */

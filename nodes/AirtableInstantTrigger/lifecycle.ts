@@ -8,7 +8,7 @@ import { credentialTypeOf, getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
 import { PKCE_CREDENTIAL_TYPE } from '../shared/properties';
 import { triggerCoordination } from '../shared/triggerCoordination';
-import { rememberCursor } from './drain';
+import { rememberCursor } from './cursorMemory';
 import {
 	readSettings,
 	resolveSettings,
@@ -16,21 +16,9 @@ import {
 	specificationFor,
 	type TriggerSettings,
 } from './specification';
-import {
-	clearState,
-	currentState,
-	forgetState,
-	markBacklog,
-	markClosed,
-	markOpen,
-	nodeKey,
-	readState,
-	rememberState,
-	type RetiredWebhook,
-	type WebhookState,
-	withNodeLock,
-	writeState,
-} from './state';
+import { markClosed, markOpen, nodeKey, withNodeLock } from './nodeLock';
+import { clearState, readState, type RetiredWebhook, type WebhookState, writeState } from './staticData';
+import { currentState, forgetState, markBacklog, rememberState } from './webhookMemory';
 
 /** Airtable's caps: 10 webhooks per base (all creators), 2 per base for one OAuth integration. */
 export const WEBHOOKS_PER_BASE = 10;

@@ -12,23 +12,12 @@ import { getAirtableClient } from '../shared/executor';
 import { triggerCoordination } from '../shared/triggerCoordination';
 import { countEmittedChanges, countWebhookPing } from '../shared/webhookMetrics';
 import { coalesce } from './coalesce';
-import { drainWebhook, type DrainResult } from './drain';
+import { type DrainResult, drainWebhook } from './drain';
 import { describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
 import { readSettings, type TriggerSettings } from './specification';
-import {
-	adoptState,
-	clearBacklog,
-	currentState,
-	forgetState,
-	isClosed,
-	markBacklog,
-	nodeKey,
-	rememberState,
-	stateForPing,
-	type WebhookState,
-	withNodeLock,
-	writeState,
-} from './state';
+import { isClosed, nodeKey, withNodeLock } from './nodeLock';
+import { type WebhookState, writeState } from './staticData';
+import { adoptState, clearBacklog, currentState, forgetState, markBacklog, rememberState, stateForPing } from './webhookMemory';
 import { parkTestItems } from './testMode';
 
 export const MAC_HEADER = 'x-airtable-content-mac';

@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { processState } from '../client/state';
-import { nodeKey, type NodeIdentity } from './state';
+import { type NodeIdentity, nodeKey } from './nodeLock';
 
 /**
  * "Listen for test event" hand-off. A node with both webhook() and trigger() is run by n8n's

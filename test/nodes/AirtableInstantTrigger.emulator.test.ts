@@ -16,7 +16,7 @@ import {
 import { AirtableInstantTrigger } from '../../nodes/AirtableInstantTrigger/AirtableInstantTrigger.node';
 import { resetKeepAliveMemory, settleKeepAlive } from '../../nodes/AirtableInstantTrigger/keepAlive';
 import { resetCoalescing } from '../../nodes/AirtableInstantTrigger/coalesce';
-import { forgetAllWebhooks } from '../../nodes/AirtableInstantTrigger/state';
+import { forgetAllWebhooks } from '../../nodes/AirtableInstantTrigger/webhookMemory';
 import { callWebhook, callWebhookMethod, runTrigger, type TriggerRun } from './harness';
 
 /*

@@ -5,7 +5,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { AirtableInstantTrigger } from '../../nodes/AirtableInstantTrigger/AirtableInstantTrigger.node';
 import { resetKeepAliveMemory, settleKeepAlive } from '../../nodes/AirtableInstantTrigger/keepAlive';
-import { forgetAllWebhooks, rememberState } from '../../nodes/AirtableInstantTrigger/state';
+import { forgetAllWebhooks, rememberState } from '../../nodes/AirtableInstantTrigger/webhookMemory';
 import type { WebhookInfo, WebhookPayload, WebhookSpecification } from '../../nodes/client/types';
 import { callWebhook, callWebhookMethod, clearEngineLog, engineLog, nodeStaticData, runTrigger } from './harness';
 

@@ -1,8 +1,5 @@
-import {
-	drainWebhook,
-	newestCursor,
-	rememberCursor,
-} from '../../../nodes/AirtableInstantTrigger/drain';
+import { newestCursor, rememberCursor } from '../../../nodes/AirtableInstantTrigger/cursorMemory';
+import { drainWebhook } from '../../../nodes/AirtableInstantTrigger/drain';
 import { triggerCoordination } from '../../../nodes/shared/triggerCoordination';
 import type { WebhookPayload } from '../../../nodes/client/types';
 import { api, makeClient, useNock } from '../helpers';

@@ -1,84 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { processState } from '../client/state';
-import { type CoordinationLogger, resetTriggerCoordination, triggerCoordination } from '../shared/triggerCoordination';
-import { forgetCursor, newestCursor } from './drain';
-
-/** A webhook replaced while it still held undelivered payloads; keep-alive drains, then deletes it. */
-export interface RetiredWebhook {
-	webhookId: string;
-	cursor: number;
-}
-
-/** What the trigger knows about its Airtable webhook; persisted in the node's static data. */
-export interface WebhookState {
-	webhookId: string;
-	baseId: string;
-	/** Returned once by Airtable at creation; needed to verify every ping. */
-	macSecretBase64: string;
-	expirationTime: string | null;
-	/** Next payload number to drain. */
-	cursor: number;
-	/** The URL the webhook pings (production or test URL of this node). */
-	notificationUrl: string;
-	/** When this webhook was created (ms): the newer of two states of one node wins. */
-	createdAt: number;
-	/** When `expirationTime` was learned (ms): with it, how much of the webhook's life is left. */
-	expiryLearnedAt: number;
-	retired: RetiredWebhook[];
-}
-
-function isRetired(value: unknown): value is RetiredWebhook {
-	const entry = value as RetiredWebhook;
-	return typeof entry?.webhookId === 'string' && typeof entry.cursor === 'number';
-}
-
-export function readState(staticData: IDataObject): WebhookState | undefined {
-	const { webhookId, baseId, macSecretBase64 } = staticData;
-	if (typeof webhookId !== 'string' || typeof baseId !== 'string' || typeof macSecretBase64 !== 'string') {
-		return undefined;
-	}
-	const createdAt = typeof staticData.createdAt === 'number' ? staticData.createdAt : 0;
-	return {
-		webhookId,
-		baseId,
-		macSecretBase64,
-		expirationTime: typeof staticData.expirationTime === 'string' ? staticData.expirationTime : null,
-		cursor: typeof staticData.cursor === 'number' && staticData.cursor >= 1 ? staticData.cursor : 1,
-		notificationUrl: typeof staticData.notificationUrl === 'string' ? staticData.notificationUrl : '',
-		createdAt,
-		expiryLearnedAt: typeof staticData.expiryLearnedAt === 'number' ? staticData.expiryLearnedAt : createdAt,
-		retired: Array.isArray(staticData.retired) ? staticData.retired.filter(isRetired) : [],
-	};
-}
-
-export function writeState(staticData: IDataObject, state: WebhookState): void {
-	staticData.webhookId = state.webhookId;
-	staticData.baseId = state.baseId;
-	staticData.macSecretBase64 = state.macSecretBase64;
-	staticData.expirationTime = state.expirationTime;
-	staticData.cursor = state.cursor;
-	staticData.notificationUrl = state.notificationUrl;
-	staticData.createdAt = state.createdAt;
-	staticData.expiryLearnedAt = state.expiryLearnedAt;
-	staticData.retired = state.retired.map((entry) => ({ ...entry }));
-}
-
-const STATE_KEYS = [
-	'webhookId',
-	'baseId',
-	'macSecretBase64',
-	'expirationTime',
-	'cursor',
-	'notificationUrl',
-	'createdAt',
-	'expiryLearnedAt',
-	'retired',
-];
-
-export function clearState(staticData: IDataObject): void {
-	for (const key of STATE_KEYS) delete staticData[key];
-}
+import { resetTriggerCoordination } from '../shared/triggerCoordination';
+import { forgetCursor, newestCursor } from './cursorMemory';
+import { forgetClosedNodes } from './nodeLock';
+import { readState, type WebhookState } from './staticData';
 
 /*
  * Process-wide memory. n8n hands each context its own copy of static data: webhook() reads
@@ -96,15 +22,6 @@ const statesById = processState.registry<WebhookState>('trigger.webhookStates', 
 const ownerById = processState.registry<string>('trigger.webhookOwners', WEBHOOK_MEMORY);
 const currentByNode = processState.registry<string>('trigger.currentWebhooks', WEBHOOK_MEMORY);
 const backlog = processState.registry<true>('trigger.backlog', WEBHOOK_MEMORY);
-
-export interface NodeIdentity {
-	getWorkflow(): { id?: string };
-	getNode(): { id: string };
-}
-
-export function nodeKey(ctx: NodeIdentity): string {
-	return `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
-}
 
 function copy(state: WebhookState): WebhookState {
 	return { ...state, retired: state.retired.map((entry) => ({ ...entry })) };
@@ -159,41 +76,6 @@ export function stateForPing(staticData: IDataObject, webhookId: string, owner: 
 	return stored?.webhookId === webhookId ? withNewestCursor(stored) : undefined;
 }
 
-/**
- * The node's lifecycle lock: create, replace, delete and every drain of a node's webhooks run
- * one at a time — in this process, and across processes when Redis is configured — so a ping
- * and the keep-alive never both replace a webhook, and never drain side by side. Test mode
- * ("listen for test event") has its own webhook and its own lock.
- */
-export async function withNodeLock<T>(
-	ctx: NodeIdentity & { logger: CoordinationLogger },
-	manual: boolean,
-	work: () => Promise<T>,
-): Promise<T> {
-	const coordination = triggerCoordination();
-	// The one "Redis unavailable" warning goes to n8n's log.
-	coordination.logger = ctx.logger;
-	return await coordination.withLock(`node:${nodeKey(ctx)}${manual ? ':test' : ''}`, work);
-}
-
-/**
- * Production nodes being deactivated. Deactivation wins over a keep-alive pass already
- * running: the pass may finish draining (and emit what it drained) but creates nothing.
- */
-const closedNodes = processState.registry<true>('trigger.closedNodes', WEBHOOK_MEMORY);
-
-export function markClosed(key: string): void {
-	closedNodes.set(key, true);
-}
-
-export function markOpen(key: string): void {
-	closedNodes.delete(key);
-}
-
-export function isClosed(key: string): boolean {
-	return closedNodes.get(key) === true;
-}
-
 /** A drain stopped at its cap or failed: the keep-alive timer continues it. */
 export function markBacklog(webhookId: string): void {
 	backlog.set(webhookId, true);
@@ -226,6 +108,6 @@ export function forgetAllWebhooks(): void {
 	ownerById.clear();
 	currentByNode.clear();
 	backlog.clear();
-	closedNodes.clear();
+	forgetClosedNodes();
 	resetTriggerCoordination();
 }
