@@ -18,6 +18,7 @@ import { toNodeError } from '../shared/items';
 import { mappedFieldsOf, parseFieldList } from '../shared/mapper';
 import { forItem, ItemOutcomes } from '../shared/outcomes';
 import { groupItems, itemRange, optionsOf, targetOf, useFieldIdsIn, type ItemGroup } from '../shared/parameters';
+import { PreWriteCheck } from '../shared/preWriteCheck';
 import { summaryItem } from './summary';
 
 const MAX_MERGE_FIELDS = 3;
@@ -149,6 +150,26 @@ function prepareGroup(
 	return prepared;
 }
 
+/**
+ * The group's values checked against its table's schema before any write: a bad row fails
+ * its item with no request spent and joins the failed rows, so the mirror deletes nothing.
+ */
+async function checkGroup(check: PreWriteCheck, group: PreparedGroup, outcomes: ItemOutcomes): Promise<void> {
+	const positions = group.rows.map((_, position) => position).filter((position) => !group.failedRows.has(position));
+	const failures = await check.failures(
+		group.key,
+		positions.map((position) => group.rows[position]),
+		{ typecast: group.key.typecast, operation: 'upsert' },
+	);
+	for (const [checked, error] of failures) {
+		const position = positions[checked];
+		const itemIndex = group.itemIndexes[position];
+		const failure = forItem(error, itemIndex) as Error;
+		outcomes.fail(itemIndex, failure);
+		group.failedRows.set(position, failure);
+	}
+}
+
 /** One table.sync per group of items that share base, table and write options. */
 async function syncGroup(
 	ctx: IExecuteFunctions,
@@ -201,9 +222,11 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 		unplaced.set(itemIndex, error instanceof Error ? error : new Error(String(error)));
 	});
 	const prepared = groups.map((group) => prepareGroup(ctx, group, outcomes, settings.deleteMissing ? unplaced : new Map()));
+	const client = await getAirtableClient(ctx);
+	const check = new PreWriteCheck(ctx, client);
+	for (const group of prepared) await checkGroup(check, group, outcomes);
 	outcomes.throwIfFailedBeforeSending();
 
-	const client = await getAirtableClient(ctx);
 	const results: SyncResult[] = [];
 	for (const group of prepared) results.push(await syncGroup(ctx, client, settings, group, outcomes));
 

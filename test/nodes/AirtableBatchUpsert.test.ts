@@ -406,7 +406,8 @@ describe('Airtable Batch Upsert: skip unchanged', () => {
 			failed: 0,
 			deleted: 0,
 			deletedIds: [],
-			requests: 2,
+			// The schema read for the value check (no meta endpoint here, so unchecked), 1 list page, 1 upsert.
+			requests: 3,
 		});
 		expect(typeof summary.json.durationMs).toBe('number');
 		expect(summary.pairedItem).toEqual([0, 1, 2, 3, 4, 5].map((item) => ({ item })));
@@ -493,7 +494,8 @@ describe('Airtable Batch Upsert: delete records missing from input', () => {
 			{ columns: EMAIL_NAME_AGE, deleteMissing: true, skipUnchanged: true, options: { output: 'summary' } },
 			jsonItems(contact(0)),
 		);
-		expect(result.output[0][0].json).toMatchObject({ unchanged: 1, deleted: 1, deletedIds: [recId(1)], requests: 2 });
+		// The schema read for the value check, 1 list page, 1 delete.
+		expect(result.output[0][0].json).toMatchObject({ unchanged: 1, deleted: 1, deletedIds: [recId(1)], requests: 3 });
 	});
 
 	it('refuses to run when no input item has a valid key, before any request', async () => {
