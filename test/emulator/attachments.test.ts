@@ -5,20 +5,10 @@ import { FILE_URL_LIFETIME_MS, filesOf } from '../../emulator/attachments';
 import { AirtableClient, type AttachmentCell } from '../../index';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 import { startHarness, TOKEN, waitFor, type Harness, type Json } from './helpers';
+import { pngHeader as png } from '../support/pngHeader';
 
 const BASE = 'appFiles000000001';
 const TABLE = 'Docs';
-
-/** A 3x2 PNG: signature, IHDR with the size, nothing else (enough for its header). */
-function png(width: number, height: number): Buffer {
-	const header = Buffer.alloc(24);
-	Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(header, 0);
-	header.writeUInt32BE(13, 8);
-	header.write('IHDR', 12, 'ascii');
-	header.writeUInt32BE(width, 16);
-	header.writeUInt32BE(height, 20);
-	return Buffer.concat([header, Buffer.alloc(40, 9)]);
-}
 
 describe('emulator attachments', () => {
 	let h: Harness;

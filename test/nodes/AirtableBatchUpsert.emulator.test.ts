@@ -2,7 +2,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../emulator';
 import { AirtableBatchUpsert } from '../../nodes/AirtableBatchUpsert/AirtableBatchUpsert.node';
-import { jsonItems, runNode, type RunNodeOptions } from './harness/run-node';
+import { contactsWithThreeBad } from './harness/badContacts';
+import { runNode, type RunNodeOptions } from './harness/run-node';
 
 /*
  * Batch Upsert in n8n-core's engine against the emulator's demo base: values are checked
@@ -47,15 +48,6 @@ function contactRecords(): Array<{ id: string; fields: IDataObject }> {
 		id: record.id,
 		fields: Object.fromEntries(Object.entries(record.cells).map(([id, value]) => [names.get(id) ?? id, value])) as IDataObject,
 	}));
-}
-
-/** 30 contacts named `${tag} n`; items 4, 15 and 27 are bad in three different ways. */
-function contactsWithThreeBad(tag: string): INodeExecutionData[] {
-	const items = Array.from({ length: 30 }, (_, n) => ({ Name: `${tag} ${n}`, Score: n, Status: 'Lead' }) as IDataObject);
-	items[4] = { Name: `${tag} 4`, Score: 'forty' };
-	items[15] = { Name: `${tag} 15`, Stauts: 'Lead' };
-	items[27] = { Name: `${tag} 27`, Status: 'Prospect' };
-	return jsonItems(...items);
 }
 
 describe('Airtable Batch Upsert: values checked before the first write (n8n engine, emulator)', () => {

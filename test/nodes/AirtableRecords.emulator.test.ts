@@ -4,6 +4,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../emulator';
 import { defaultTokens } from '../../emulator/state';
 import { AirtableRecords } from '../../nodes/AirtableRecords/AirtableRecords.node';
+import { contactsWithThreeBad } from './harness/badContacts';
 import { jsonItems, runNode, type RunNodeOptions } from './harness/run-node';
 
 /**
@@ -67,15 +68,6 @@ function rowsWhere(tableId: string, field: string, prefix: string): IDataObject[
 	return [...table.records.values()]
 		.map((record) => Object.fromEntries(Object.entries(record.cells).map(([id, value]) => [names.get(id) ?? id, value])) as IDataObject)
 		.filter((row) => String(row[field] ?? '').startsWith(prefix));
-}
-
-/** 30 new contacts named `${tag} n`; items 4, 15 and 27 are bad in three different ways. */
-function contactsWithThreeBad(tag: string): INodeExecutionData[] {
-	const items = Array.from({ length: 30 }, (_, n) => ({ Name: `${tag} ${n}`, Score: n, Status: 'Lead' }) as IDataObject);
-	items[4] = { Name: `${tag} 4`, Score: 'forty' };
-	items[15] = { Name: `${tag} 15`, Stauts: 'Lead' };
-	items[27] = { Name: `${tag} 27`, Status: 'Prospect' };
-	return jsonItems(...items);
 }
 
 describe('Airtable Records: Base, Table and Options per item', () => {

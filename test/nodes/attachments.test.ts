@@ -10,6 +10,7 @@ import { AirtableList } from '../../nodes/AirtableList/AirtableList.node';
 import { AirtableRecords } from '../../nodes/AirtableRecords/AirtableRecords.node';
 import { callLoadOptions } from './harness/editor-methods';
 import { runNode, type RunNodeOptions } from './harness/run-node';
+import { pngHeader as png } from '../support/pngHeader';
 
 /*
  * Records with files, through n8n-core's engine against the emulator: binary data in (upload
@@ -22,18 +23,8 @@ let BASE_COUNTER = 0;
 let BASE = '';
 let emu: RunningEmulator;
 
-function png(width: number, height: number): Buffer {
-	const header = Buffer.alloc(24);
-	Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(header, 0);
-	header.writeUInt32BE(13, 8);
-	header.write('IHDR', 12, 'ascii');
-	header.writeUInt32BE(width, 16);
-	header.writeUInt32BE(height, 20);
-	return Buffer.concat([header, Buffer.alloc(100, 3)]);
-}
-
 const PDF = Buffer.from('%PDF-1.4 a tiny document\n%%EOF\n');
-const IMAGE = png(4, 3);
+const IMAGE = png(4, 3, 100);
 
 function binaryItem(json: IDataObject, files: Record<string, { data: Buffer; fileName: string; mimeType: string }>, index: number): INodeExecutionData {
 	const binary: INodeExecutionData['binary'] = {};
