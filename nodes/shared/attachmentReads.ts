@@ -52,19 +52,6 @@ export async function withDownloadedAttachments(
 	return result;
 }
 
-/** Download Attachments for nodes with one base and table per run (List, Instant Trigger). */
-export async function downloadIntoItems(
-	ctx: Parameters<typeof downloadAttachmentsToItems>[0],
-	client: AirtableClient,
-	target: { baseId: string; table: string },
-	items: Array<{ json: IDataObject; binary?: INodeExecutionData['binary'] }>,
-	options: IDataObject,
-): Promise<Array<Error | undefined>> {
-	const settings = downloadSettingsFrom(options);
-	if (!settings) return items.map(() => undefined);
-	return await downloadAttachmentsToItems(ctx, client.base(target.baseId).table(target.table), items as RecordItem[], settings);
-}
-
 /**
  * Download Attachments for the Instant Trigger: each record change item (`recordId`, `tableId`,
  * `fields`) gets its files as binary data. A trigger must never drop a change, so a file that
