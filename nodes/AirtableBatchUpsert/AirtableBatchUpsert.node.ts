@@ -6,6 +6,7 @@ import {
 	NodeConnectionTypes,
 } from 'n8n-workflow';
 
+import { attachmentsToUploadProperty } from '../shared/attachmentProperties';
 import { toNodeError } from '../shared/items';
 import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
 import { authenticationProperty, baseLocator, credentialsDescription, tableLocator } from '../shared/properties';
@@ -39,6 +40,7 @@ export class AirtableBatchUpsert implements INodeType {
 			baseLocator,
 			tableLocator,
 			columnsProperty,
+			attachmentsToUploadProperty,
 			skipUnchangedProperty,
 			deleteMissingProperty,
 			maxDeletionsProperty,

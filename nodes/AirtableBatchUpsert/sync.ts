@@ -8,11 +8,13 @@ import {
 } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
+import type { TableHandle } from '../client/records';
 import { AirtableError } from '../client/errors';
 import type { KeyType, KeyTypes } from '../client/keyMatch';
 import { isWritableField } from '../client/schema';
 import type { DuplicateKeyPolicy, SyncResult, SyncRowResult } from '../client/sync';
 import type { AirtableRecord, Fields } from '../client/types';
+import { AttachmentFiles } from '../shared/attachmentWrites';
 import { getAirtableClient } from '../shared/executor';
 import { toNodeError } from '../shared/items';
 import { mappedFieldsOf, parseFieldList } from '../shared/mapper';
@@ -120,15 +122,23 @@ interface PreparedGroup {
 	itemIndexes: number[];
 	rows: Fields[];
 	failedRows: Map<number, Error>;
+	/** The items' Attachments, uploaded once the sync has written or found their records. */
+	files: AttachmentFiles;
 }
 
 function prepareGroup(
 	ctx: IExecuteFunctions,
+	settings: UpsertSettings,
 	group: ItemGroup<GroupKey>,
 	outcomes: ItemOutcomes,
 	failedElsewhere: Map<number, Error>,
 ): PreparedGroup {
-	const prepared: PreparedGroup = { key: group.key, itemIndexes: [], rows: [], failedRows: new Map() };
+	// PUT clears a cell it is not sent, so with Replace the files always go with the write;
+	// otherwise Skip Unchanged compares them with what each record holds.
+	const files = new AttachmentFiles(ctx, group.key.replace ? 'replace' : 'upsert', {
+		reconcile: settings.skipUnchanged && !group.key.replace,
+	});
+	const prepared: PreparedGroup = { key: group.key, itemIndexes: [], rows: [], failedRows: new Map(), files };
 	const addFailed = (itemIndex: number, error: Error) => {
 		prepared.failedRows.set(prepared.rows.length, error);
 		prepared.itemIndexes.push(itemIndex);
@@ -137,6 +147,7 @@ function prepareGroup(
 	for (const itemIndex of group.itemIndexes) {
 		try {
 			const { fields } = mappedFieldsOf(ctx, itemIndex, { ignoreFields: group.key.ignoreFields });
+			Object.assign(fields, files.plan(itemIndex));
 			prepared.itemIndexes.push(itemIndex);
 			prepared.rows.push(fields);
 		} catch (error) {
@@ -178,10 +189,11 @@ async function syncGroup(
 	group: PreparedGroup,
 	outcomes: ItemOutcomes,
 ): Promise<SyncResult> {
-	const { key, itemIndexes, rows, failedRows } = group;
+	const { key, itemIndexes, rows, failedRows, files } = group;
+	const table = client.base(key.baseId).table(key.table);
 	let result: SyncResult;
 	try {
-		result = await client.base(key.baseId).table(key.table).sync(rows, {
+		result = await table.sync(rows, {
 			fieldsToMergeOn: settings.mergeFields,
 			skipUnchanged: settings.skipUnchanged,
 			replace: key.replace,
@@ -192,6 +204,7 @@ async function syncGroup(
 			maxDeletions: settings.maxDeletions,
 			keyTypes: keyTypesOf(settings),
 			writableFields: settings.skipUnchanged && key.replace ? await writableFieldKeys(client, key) : undefined,
+			readFields: files.fields(),
 			failedRows,
 			abortOnInvalidRows: !ctx.continueOnFail(),
 			itemIndexes,
@@ -199,9 +212,15 @@ async function syncGroup(
 	} catch (error) {
 		throw itemError(ctx, error);
 	}
+	const fileErrors = await attachFiles(table, files, result, itemIndexes, failedRows);
 	for (const row of result.rows) {
 		const itemIndex = itemIndexes[row.index];
 		if (failedRows.has(row.index)) continue;
+		const fileError = fileErrors.get(itemIndex);
+		if (fileError) {
+			outcomes.fail(itemIndex, forItem(fileError, itemIndex));
+			continue;
+		}
 		if (row.status === 'failed') outcomes.fail(itemIndex, forItem(row.error, itemIndex));
 		else outcomes.succeed(itemIndex, rowOutput(row, itemIndexes));
 	}
@@ -209,6 +228,34 @@ async function syncGroup(
 		throw toNodeError(ctx.getNode(), result.deleteErrors[0].error);
 	}
 	return result;
+}
+
+/**
+ * Uploads the files of the rows the sync wrote or found (duplicates and failures get none).
+ * A row found unchanged that still needed files becomes `updated`. Returns file errors by item.
+ */
+async function attachFiles(
+	table: TableHandle,
+	files: AttachmentFiles,
+	result: SyncResult,
+	itemIndexes: number[],
+	failedRows: Map<number, Error>,
+): Promise<Map<number, Error>> {
+	const landed = result.rows.filter(
+		(row) => !failedRows.has(row.index) && row.id && (row.status === 'created' || row.status === 'updated' || row.status === 'unchanged'),
+	);
+	const records = landed.map((row) => ({ itemIndex: itemIndexes[row.index], record: { id: row.id as string, fields: row.fields } }));
+	const { attached, errors } = await files.afterSync(table, records);
+	records.forEach(({ itemIndex, record }, position) => {
+		const row = landed[position];
+		row.fields = record.fields;
+		if (row.status === 'unchanged' && attached.has(itemIndex)) {
+			row.status = 'updated';
+			result.counts.unchanged--;
+			result.counts.updated++;
+		}
+	});
+	return errors;
 }
 
 export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -221,7 +268,7 @@ export async function executeUpsert(ctx: IExecuteFunctions): Promise<INodeExecut
 		outcomes.fail(itemIndex, error);
 		unplaced.set(itemIndex, error instanceof Error ? error : new Error(String(error)));
 	});
-	const prepared = groups.map((group) => prepareGroup(ctx, group, outcomes, settings.deleteMissing ? unplaced : new Map()));
+	const prepared = groups.map((group) => prepareGroup(ctx, settings, group, outcomes, settings.deleteMissing ? unplaced : new Map()));
 	const client = await getAirtableClient(ctx);
 	const check = new PreWriteCheck(ctx, client);
 	for (const group of prepared) await checkGroup(check, group, outcomes);

@@ -35,6 +35,12 @@ export interface SyncOptions {
 	 * changed (PUT would clear it). Without it, any such value counts.
 	 */
 	writableFields?: Iterable<string>;
+	/**
+	 * With `skipUnchanged`: further fields to read with the existing records, though no row
+	 * writes them (e.g. attachment cells the caller reconciles itself). They are not compared;
+	 * they come back in the `fields` of unchanged rows.
+	 */
+	readFields?: string[];
 	/** Rows the caller already failed (index → error): never sent; they stop the mirror like any failure. */
 	failedRows?: Map<number, Error>;
 	/** Fail the whole call before any request when a row is invalid (no key, key conflict). Default true. */
@@ -226,7 +232,10 @@ async function readExisting(
 ): Promise<ExistingRecords | undefined> {
 	if (!options.skipUnchanged && !options.deleteMissing) return undefined;
 	const fieldNames = new Set(mergeFields);
-	if (options.skipUnchanged) for (const row of winners) for (const field of Object.keys(row.fields)) fieldNames.add(field);
+	if (options.skipUnchanged) {
+		for (const row of winners) for (const field of Object.keys(row.fields)) fieldNames.add(field);
+		for (const field of options.readFields ?? []) fieldNames.add(field);
+	}
 	const spec: ReadSpec = {
 		table,
 		mergeFields,

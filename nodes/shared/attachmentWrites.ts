@@ -11,6 +11,7 @@ import {
 import type { TableHandle } from '../client/records';
 import type { AirtableRecord, Fields, SettledResult } from '../client/types';
 import { attachmentInputsFor } from './attachmentProperties';
+import { fileNameOfUrl, filesStillToWrite } from './attachmentReconcile';
 import { forEachBounded, selectedBinaryProperties, uploadInputFromBinary, type BinarySelection } from './binary';
 
 /** Uploads of one node run in flight at once: the base's 5 concurrent requests, and at most 5 files in memory. */
@@ -37,7 +38,10 @@ export interface PlannedFiles {
 	field: string;
 	mode: 'append' | 'replace';
 	uploads: PlannedUpload[];
-	urls: Array<{ url: string }>;
+	/** With the file name we give each (so a later Skip Unchanged run can recognise the file). */
+	urls: Array<{ url: string; filename?: string }>;
+	/** Set the cell to `urls` (dropping what it holds) before the uploads: Replace mode when the cell was not part of the write. */
+	clearFirst?: boolean;
 }
 
 export type WriteKind = 'create' | 'update' | 'replace' | 'upsert';
@@ -62,7 +66,7 @@ export function planItemFiles(ctx: IExecuteFunctions, itemIndex: number, inputs:
 						{ field: input.field },
 					);
 				}
-				return { property, filename, bytes: meta.bytes };
+				return { property, filename, bytes: knownSize(meta) };
 			});
 			const urls = input.urls.map((url) => {
 				if (!/^https?:\/\//i.test(url)) {
@@ -70,10 +74,17 @@ export function planItemFiles(ctx: IExecuteFunctions, itemIndex: number, inputs:
 						field: input.field,
 					});
 				}
-				return { url };
+				const filename = fileNameOfUrl(url);
+				return filename ? { url, filename } : { url };
 			});
 			return { field: input.field, mode: input.mode, uploads, urls };
 		});
+}
+
+/** The file's size in bytes, when n8n recorded it or the bytes are in the item itself (memory mode). */
+function knownSize(meta: { bytes?: number; id?: string; data?: string }): number | undefined {
+	if (typeof meta.bytes === 'number') return meta.bytes;
+	return !meta.id && typeof meta.data === 'string' ? Buffer.byteLength(meta.data, 'base64') : undefined;
 }
 
 /**
@@ -93,9 +104,12 @@ export function attachmentFieldsForWrite(plans: PlannedFiles[], kind: WriteKind)
 	return fields;
 }
 
+/** A record that exists by now: its id, and its cells as last read or returned. */
+export type RecordCells = Pick<AirtableRecord, 'id' | 'fields'>;
+
 export interface WrittenRecord {
 	itemIndex: number;
-	record: AirtableRecord;
+	record: RecordCells;
 	plans: PlannedFiles[];
 }
 
@@ -113,20 +127,13 @@ export async function applyFilesAfterWrite(
 	kind: WriteKind,
 ): Promise<Map<number, Error>> {
 	const errors = new Map<number, Error>();
-	const appends = written.filter(({ plans }) => kind !== 'create' && kind !== 'replace' && plans.some((p) => p.mode === 'append' && p.urls.length));
-	if (appends.length) {
-		const updates = appends.map(({ record, plans }) => {
-			const fields: Fields = {};
-			for (const plan of plans) {
-				if (plan.mode !== 'append' || !plan.urls.length) continue;
-				const kept = attachmentsIn(record.fields?.[plan.field]).map((cell) => ({ id: cell.id }));
-				fields[plan.field] = [...kept, ...plan.urls];
-			}
-			return { id: record.id, fields };
-		});
-		const results = await table.updateSettled(updates);
+	const cellWrites = written
+		.map((target) => ({ target, fields: cellsBeforeUploads(target, kind) }))
+		.filter(({ fields }) => Object.keys(fields).length > 0);
+	if (cellWrites.length) {
+		const results = await table.updateSettled(cellWrites.map(({ target, fields }) => ({ id: target.record.id, fields })));
 		for (const result of results) {
-			const target = appends[result.index];
+			const { target } = cellWrites[result.index];
 			if (result.ok) target.record.fields = { ...target.record.fields, ...result.value.fields };
 			else errors.set(target.itemIndex, filesFailed(target.record.id, result.error));
 		}
@@ -148,6 +155,23 @@ export async function applyFilesAfterWrite(
 	return errors;
 }
 
+/**
+ * Cells to write once the record exists, before its uploads: URLs appended to the files it
+ * keeps (Append on an existing record), or the cell set to the URLs (`clearFirst`).
+ */
+function cellsBeforeUploads({ record, plans }: WrittenRecord, kind: WriteKind): Fields {
+	const fields: Fields = {};
+	for (const plan of plans) {
+		if (plan.clearFirst) {
+			fields[plan.field] = plan.urls;
+		} else if (plan.mode === 'append' && plan.urls.length && kind !== 'create' && kind !== 'replace') {
+			const kept = attachmentsIn(record.fields?.[plan.field]).map((cell) => ({ id: cell.id }));
+			fields[plan.field] = [...kept, ...plan.urls];
+		}
+	}
+	return fields;
+}
+
 /** The record was written; say so, so nobody writes it again to get the files in. Keeps the cause's kind. */
 function filesFailed(recordId: string, error: unknown): Error {
 	const reason = error instanceof Error ? error.message : String(error);
@@ -161,6 +185,8 @@ function filesFailed(recordId: string, error: unknown): Error {
 /**
  * A write node's attachment files across one run: `plan` per item before the write (its cells
  * go into the write), `afterWrite` per group of written records (URL appends, uploads).
+ * With `reconcile` (Batch Upsert's Skip Unchanged on PATCH), no cell goes into the write:
+ * `afterSync` compares each record's cells with the item's files and writes only what is missing.
  */
 export class AttachmentFiles {
 	private readonly plans = new Map<number, PlannedFiles[]>();
@@ -168,6 +194,7 @@ export class AttachmentFiles {
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly kind: WriteKind,
+		private readonly options: { reconcile?: boolean } = {},
 	) {}
 
 	/** Checks the item's Attachments parameter; returns the cells to send with its record. Throws for a bad item. */
@@ -175,7 +202,32 @@ export class AttachmentFiles {
 		const plans = planItemFiles(this.ctx, itemIndex, attachmentInputsFor(this.ctx, itemIndex));
 		if (!plans.length) return {};
 		this.plans.set(itemIndex, plans);
-		return attachmentFieldsForWrite(plans, this.kind);
+		return this.options.reconcile ? {} : attachmentFieldsForWrite(plans, this.kind);
+	}
+
+	/** The attachment fields the planned items give files for (a Skip Unchanged read must include them). */
+	fields(): string[] {
+		return [...new Set([...this.plans.values()].flat().map((plan) => plan.field))];
+	}
+
+	/**
+	 * Files of records a sync wrote or found unchanged (`record.fields` as read or returned).
+	 * Returns the items whose records got files in this step (an unchanged row that did is
+	 * `updated`), and the errors by item. Each record's `fields` gets its final cells.
+	 */
+	async afterSync(
+		table: TableHandle,
+		records: Array<{ itemIndex: number; record: RecordCells }>,
+	): Promise<{ attached: Set<number>; errors: Map<number, Error> }> {
+		const written: WrittenRecord[] = [];
+		for (const { itemIndex, record } of records) {
+			const planned = this.plans.get(itemIndex);
+			if (!planned) continue;
+			const plans = this.options.reconcile ? filesStillToWrite(planned, record.fields ?? {}) : planned;
+			if (plans.length) written.push({ itemIndex, record, plans });
+		}
+		const errors = written.length ? await applyFilesAfterWrite(this.ctx, table, written, this.kind) : new Map<number, Error>();
+		return { attached: new Set(written.map(({ itemIndex }) => itemIndex)), errors };
 	}
 
 	/** Files of the records that landed; `owners[i]` is the item of `results[i].index`. Errors by item. */

@@ -6,6 +6,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { filesOf } from '../../emulator/attachments';
 import type { AttachmentCell } from '../../index';
+import { AirtableBatchUpsert } from '../../nodes/AirtableBatchUpsert/AirtableBatchUpsert.node';
 import { AirtableList } from '../../nodes/AirtableList/AirtableList.node';
 import { AirtableRecords } from '../../nodes/AirtableRecords/AirtableRecords.node';
 import { callLoadOptions } from './harness/editor-methods';
@@ -240,5 +241,134 @@ describe('Airtable Records with attachments (n8n engine, emulator)', () => {
 
 		const pages = await list({ output: 'page' });
 		expect(Object.keys(pages.output[0][0].binary ?? {}).sort()).toEqual(['Files_0_0', 'Files_1_0']);
+	});
+
+	describe('Batch Upsert', () => {
+		const UPSERT_MAPPING = {
+			mappingMode: 'defineBelow',
+			value: { Name: '={{ $json.name }}', Status: '={{ $json.status }}' },
+			matchingColumns: ['Name'],
+			schema: [
+				{ id: 'Name', displayName: 'Name', required: false, defaultMatch: false, display: true, canBeUsedToMatch: true, type: 'string' },
+				{ id: 'Status', displayName: 'Status', required: false, defaultMatch: false, display: true, canBeUsedToMatch: true, type: 'string' },
+			],
+		};
+		const upsert = async (input: INodeExecutionData[], extra: IDataObject = {}, mode: 'append' | 'replace' = 'append', urls = '') =>
+			await runNode(new AirtableBatchUpsert(), {
+				parameters: params({
+					columns: UPSERT_MAPPING,
+					attachments: { values: [{ field: 'Files', binaryProperties: '*', urls, mode }] },
+					skipUnchanged: true,
+					...extra,
+				}),
+				credentials: credentials(),
+				input,
+			});
+		const pdfItem = (name: string, data = PDF, fileName = `${name}.pdf`, index = 0) =>
+			binaryItem({ name, status: 'Open' }, { data: { data, fileName, mimeType: 'application/pdf' } }, index);
+		/** Requests since `seq`, by endpoint. */
+		const endpointsSince = (seq: number) => emu.state.metrics.snapshot().log.filter((entry) => entry.seq > seq).map((entry) => entry.endpoint);
+		const lastSeq = () => emu.state.metrics.snapshot().log.at(-1)?.seq ?? 0;
+		const recordNamed = (name: string) => [...emu.state.bases.get(BASE)!.tables[0].records.entries()].find(([, r]) => Object.values(r.cells).includes(name))?.[0] ?? '';
+
+		it('uploads each item’s files after the upsert, then Skip Unchanged neither rewrites nor re-uploads them', async () => {
+			const input = [pdfItem('alpha', PDF, 'alpha.pdf', 0), pdfItem('beta', IMAGE, 'beta.png', 1)];
+			const first = await upsert(input);
+			expect(first.error).toBeUndefined();
+			expect(first.output[0].map((item) => item.json.status)).toEqual(['created', 'created']);
+			expect(((first.output[0][0].json.fields as IDataObject).Files as AttachmentCell[]).map((cell) => cell.filename)).toEqual(['alpha.pdf']);
+			expect(storedBytes(cellsOf(recordNamed('beta'))[0])?.equals(IMAGE)).toBe(true);
+
+			const seq = lastSeq();
+			const second = await upsert(input);
+			expect(second.error).toBeUndefined();
+			expect(second.output[0].map((item) => item.json.status)).toEqual(['unchanged', 'unchanged']);
+			const endpoints = endpointsSince(seq);
+			expect(endpoints).not.toContain('attachments.upload');
+			expect(endpoints.filter((endpoint) => endpoint.startsWith('records.') && endpoint !== 'records.list')).toEqual([]);
+			expect(cellsOf(recordNamed('alpha')).map((cell) => cell.filename)).toEqual(['alpha.pdf']);
+			// The output still shows the record's files.
+			expect(((second.output[0][1].json.fields as IDataObject).Files as AttachmentCell[])[0].filename).toBe('beta.png');
+		});
+
+		it('Append: a new file (other name or size) is uploaded next to the old one; the item reads "updated"', async () => {
+			await upsert([pdfItem('gamma')]);
+			const id = recordNamed('gamma');
+			const changed = Buffer.concat([PDF, Buffer.from('% one more line\n')]);
+			const seq = lastSeq();
+			const again = await upsert([pdfItem('gamma', changed)]);
+			expect(again.error).toBeUndefined();
+			expect(again.output[0][0].json.status).toBe('updated');
+			expect(endpointsSince(seq).filter((endpoint) => endpoint === 'attachments.upload')).toHaveLength(1);
+			expect(cellsOf(id).map((cell) => cell.size)).toEqual([PDF.length, changed.length]);
+			expect(storedBytes(cellsOf(id)[1])?.equals(changed)).toBe(true);
+		});
+
+		it('Replace: the same files leave the cell alone; other files replace what it holds', async () => {
+			await upsert([pdfItem('delta')], {}, 'replace');
+			const id = recordNamed('delta');
+			const before = cellsOf(id).map((cell) => cell.id);
+			let seq = lastSeq();
+			const same = await upsert([pdfItem('delta')], {}, 'replace');
+			expect(same.output[0][0].json.status).toBe('unchanged');
+			expect(endpointsSince(seq)).toEqual(['records.list']);
+			expect(cellsOf(id).map((cell) => cell.id)).toEqual(before);
+
+			seq = lastSeq();
+			const other = await upsert([pdfItem('delta', IMAGE, 'new.png')], {}, 'replace');
+			expect(other.output[0][0].json.status).toBe('updated');
+			expect(endpointsSince(seq).filter((endpoint) => endpoint !== 'records.list').sort()).toEqual(['attachments.upload', 'records.updateMany']);
+			expect(cellsOf(id).map((cell) => cell.filename)).toEqual(['new.png']);
+			expect(((other.output[0][0].json.fields as IDataObject).Files as AttachmentCell[]).map((cell) => cell.filename)).toEqual(['new.png']);
+		});
+
+		it('without Skip Unchanged every run uploads the files again (Append adds them)', async () => {
+			await upsert([pdfItem('epsilon')], { skipUnchanged: false });
+			const again = await upsert([pdfItem('epsilon')], { skipUnchanged: false });
+			expect(again.output[0][0].json.status).toBe('updated');
+			expect(cellsOf(recordNamed('epsilon')).map((cell) => cell.filename)).toEqual(['epsilon.pdf', 'epsilon.pdf']);
+		});
+
+		it('a file URL is sent with its file name, so the next Skip Unchanged run recognises it', async () => {
+			const served = Buffer.from('x,y\n3,4\n');
+			const server = http.createServer((_req, res) => {
+				res.writeHead(200, { 'content-type': 'text/csv' });
+				res.end(served);
+			});
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files/report%20v1.csv`;
+			try {
+				const item = () => [{ json: { name: 'zeta', status: 'Open' }, pairedItem: { item: 0 } }];
+				await upsert(item(), {}, 'append', url);
+				await Promise.all([...filesOf(emu.state).pending.values()]);
+				const id = recordNamed('zeta');
+				expect(cellsOf(id).map((cell) => cell.filename)).toEqual(['report v1.csv']);
+				expect(storedBytes(cellsOf(id)[0])?.equals(served)).toBe(true);
+				const seq = lastSeq();
+				const again = await upsert(item(), {}, 'append', url);
+				expect(again.output[0][0].json.status).toBe('unchanged');
+				expect(endpointsSince(seq)).toEqual(['records.list']);
+			} finally {
+				server.close();
+			}
+		});
+
+		it('a file over 5 MB fails its item before anything is written; the other items land with their files', async () => {
+			const big = Buffer.alloc(5 * 1024 * 1024 + 1, 2);
+			const result = await runNode(new AirtableBatchUpsert(), {
+				parameters: params({
+					columns: UPSERT_MAPPING,
+					attachments: { values: [{ field: 'Files', binaryProperties: 'data', urls: '', mode: 'append' }] },
+				}),
+				credentials: credentials(),
+				input: [pdfItem('eta', big, 'huge.pdf', 0), pdfItem('theta', PDF, 'small.pdf', 1)],
+				continueOnFail: true,
+			});
+			const [bad, good] = result.output[0];
+			expect(String(bad.json.error)).toMatch(/File "huge\.pdf" \(binary property "data"\) is 5\.0 MB/);
+			expect(good.json.status).toBe('created');
+			expect(recordNamed('eta')).toBe('');
+			expect(cellsOf(recordNamed('theta')).map((cell) => cell.filename)).toEqual(['small.pdf']);
+		});
 	});
 });
