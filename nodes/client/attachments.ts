@@ -123,6 +123,7 @@ export async function uploadAttachment(
 			path,
 			body,
 			host: 'content',
+			heavyBody: true,
 			operation: 'attachment.upload',
 			baseId: target.baseId,
 			table: target.table,

@@ -35,6 +35,12 @@ export interface ApiCall {
 	itemIndexes?: number[];
 	/** Checked before each attempt: lets a batch call off requests not sent yet. */
 	isCancelled?: () => boolean;
+	/**
+	 * The body is large (an upload): several such bodies sent at once take their time on the
+	 * way out, so its rate-limit slot is held one window from the answer, not from an arrival
+	 * estimated with the fastest light round trip (which let a 6th upload in within a second).
+	 */
+	heavyBody?: boolean;
 	/** Which Airtable host serves the call (uploads: 'content'). */
 	host?: ApiHost;
 	/** Set for attachment downloads: fetched from this URL without credentials instead of `path`. */
@@ -298,7 +304,7 @@ export class RequestRunner {
 			// File downloads go their own way: they count from the moment they were handed over.
 			passage.dispatched(this.executor.signalsDispatch && !call.file ? this.clock.now() : handedOverAt);
 		}
-		passage.answered();
+		passage.answered(undefined, call.heavyBody === true);
 		return sent;
 	}
 

@@ -50,9 +50,10 @@ export interface Slot {
 	dispatched(at?: number): void;
 	/**
 	 * Its answer (or failure) came at `at` (default now). A local slot stays taken until then;
-	 * a shared store's slot may ignore it (its windows count from the dispatch).
+	 * a shared store's slot may ignore it (its windows count from the dispatch). `heavy`: the
+	 * request carried a large body (see `ArrivalBound`).
 	 */
-	answered?(at?: number): void;
+	answered?(at?: number, heavy?: boolean): void;
 	/** Give the slot back unused. */
 	release(): void;
 }
@@ -76,6 +77,10 @@ class FastestRoundTrip {
 	record(ms: number): number {
 		this.recent.push(Math.max(0, ms));
 		if (this.recent.length > FastestRoundTrip.KEEP) this.recent.shift();
+		return this.fastest();
+	}
+
+	fastest(): number {
 		return Math.min(...this.recent);
 	}
 }
@@ -232,15 +237,25 @@ export class WindowLimiter {
 		let settled = false;
 		let dispatchedAt: number | undefined;
 		let answeredAt: number | undefined;
+		let heavyBody = false;
 		let cancelTimer: (() => void) | undefined;
 		const free = () => {
 			cancelTimer?.();
 			this.taken--;
 			this.pump();
 		};
-		const freeAt = (at: number) => {
-			cancelTimer?.();
-			cancelTimer = this.clock.setTimer(free, Math.max(0, at - this.clock.now()));
+		/** One window after the latest possible arrival, as the round trips known by now bound it. */
+		const freeTime = () =>
+			(heavyBody
+				? (answeredAt as number)
+				: Math.max(dispatchedAt as number, (answeredAt as number) - this.roundTrips.fastest())) + this.windowMs;
+		// A round trip answered later may be faster than any known now (the first burst knows only
+		// its own, and a first request also pays for the connection): then the arrival bound moves
+		// later, and the slot waits for it.
+		const freeWhenDue = () => {
+			const due = freeTime();
+			if (due > this.clock.now()) cancelTimer = this.clock.setTimer(freeWhenDue, due - this.clock.now());
+			else free();
 		};
 		return {
 			dispatched: (at = this.clock.now()) => {
@@ -248,12 +263,14 @@ export class WindowLimiter {
 				dispatchedAt = at;
 				// Freed once the answer is in (every attempt reports one, failures included).
 			},
-			answered: (at = this.clock.now()) => {
+			answered: (at = this.clock.now(), heavy = false) => {
 				if (settled || dispatchedAt === undefined || answeredAt !== undefined) return;
 				answeredAt = at;
+				heavyBody = heavy;
 				settled = true;
-				const fastest = this.roundTrips.record(at - dispatchedAt);
-				freeAt(Math.max(dispatchedAt, at - fastest) + this.windowMs);
+				// A large body's round trip says nothing about how fast a light request travels.
+				if (!heavy) this.roundTrips.record(at - dispatchedAt);
+				freeWhenDue();
 			},
 			release: () => {
 				if (settled || dispatchedAt !== undefined) return;
@@ -301,8 +318,12 @@ export interface Passage {
 	waitedMs: number;
 	/** The request left (at `at`, default now): its windows count from here. */
 	dispatched(at?: number): void;
-	/** Its answer or failure came (at `at`, default now): bounds when it arrived. */
-	answered(at?: number): void;
+	/**
+	 * Its answer or failure came (at `at`, default now): bounds when it arrived. `heavy`: it
+	 * carried a large body (an upload), whose transmission is a part of the round trip that
+	 * varies with whatever else is being sent; its arrival is then bounded by the answer alone.
+	 */
+	answered(at?: number, heavy?: boolean): void;
 	/** Give the slots back unused (the request was called off). */
 	cancel(): void;
 }
@@ -364,7 +385,7 @@ export class Throttle {
 				return {
 					waitedMs: this.clock.now() - startedWaiting,
 					dispatched: (at) => slots.forEach((slot) => slot?.dispatched(at)),
-					answered: (at) => slots.forEach((slot) => slot?.answered?.(at)),
+					answered: (at, heavy) => slots.forEach((slot) => slot?.answered?.(at, heavy)),
 					cancel: () => slots.forEach((slot) => slot?.release()),
 				};
 			} finally {

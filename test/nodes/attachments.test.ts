@@ -264,7 +264,7 @@ describe('Airtable Records with attachments (n8n engine, emulator)', () => {
 				credentials: credentials(),
 				input,
 			});
-		const pdfItem = (name: string, data = PDF, fileName = `${name}.pdf`, index = 0) =>
+		const pdfItem = (name: string, data: Buffer = PDF, fileName = `${name}.pdf`, index = 0) =>
 			binaryItem({ name, status: 'Open' }, { data: { data, fileName, mimeType: 'application/pdf' } }, index);
 		/** Requests since `seq`, by endpoint. */
 		const endpointsSince = (seq: number) => emu.state.metrics.snapshot().log.filter((entry) => entry.seq > seq).map((entry) => entry.endpoint);

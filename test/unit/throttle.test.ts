@@ -162,6 +162,54 @@ describe('when the request really leaves (issue 13: inside n8n the executor reso
 		expect(arrivals[10] - arrivals[9]).toBeGreaterThanOrEqual(1000);
 	});
 
+	it('re-bounds a slot when a faster round trip is answered after it: a slow first request (a new connection) does not free its slot early', async () => {
+		// Request 0 spends 100 ms on its way out (connecting), arrives at 100 and is answered at
+		// 150 (round trip 150). Four more are handed over at 120 and answered 50 ms later. Known
+		// alone, request 0's round trip places its arrival at its hand-over (0): the slot would
+		// free at 1040, and a 6th request would arrive 940 ms after request 0 did.
+		const clock = new FakeClock();
+		const arrivals: number[] = [];
+		const executor = stubExecutor(clock, async (_request, index) => {
+			if (index === 0) await clock.sleep(100);
+			arrivals.push(clock.elapsed);
+			await clock.sleep(50);
+			return ok();
+		});
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		const first = t.get('recA');
+		const later = (async () => {
+			await clock.sleep(120);
+			await Promise.all(Array.from({ length: 5 }, () => t.get('recA')));
+		})();
+		await clock.run(Promise.all([first, later]));
+		expect(arrivals.slice(0, 5)).toEqual([100, 120, 120, 120, 120]);
+		// The faster round trips (50 ms) bound request 0's arrival by 150 − 50 = 100: free at 1140.
+		expect(arrivals[5]).toBe(1140);
+		expect(arrivals[5] - arrivals[0]).toBeGreaterThanOrEqual(1000);
+	});
+
+	it('holds an upload’s slot one window from its answer: large bodies sent together take their time on the way out', async () => {
+		// Five uploads handed over at 0 share the way out and reach the server at 80; each is
+		// answered 250 ms later. A sixth, sent alone, arrives as soon as it leaves. Bounded by the
+		// fastest round trip (330, all alike), the five arrivals would be placed at 0: freed at
+		// 1040, the sixth would arrive 960 ms after them (seen on the emulator as a 429).
+		const clock = new FakeClock();
+		const arrivals: number[] = [];
+		const executor = stubExecutor(clock, async (_request, index) => {
+			if (index < 5) await clock.sleep(80);
+			arrivals.push(clock.elapsed);
+			await clock.sleep(250);
+			return ok({ id: 'recA', createdTime: '2024-01-01T00:00:00.000Z', fields: { fldFiles: [{ id: 'att1', url: 'https://x/f', filename: 'f.bin', size: 1 }] } });
+		});
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(
+			Promise.all(Array.from({ length: 6 }, () => t.uploadAttachment('recA', 'Files', { data: Buffer.from('x'), filename: 'f.bin', contentType: 'text/plain' }))),
+		);
+		expect(arrivals.slice(0, 5)).toEqual([80, 80, 80, 80, 80]);
+		expect(arrivals[5]).toBe(330 + 1040);
+		expect(arrivals[5] - arrivals[0]).toBeGreaterThanOrEqual(1000);
+	});
+
 	it('counts from the answer when an executor that promised the signal never gave it', async () => {
 		const clock = new FakeClock();
 		const executor = Object.assign(
