@@ -1,10 +1,11 @@
+import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { filesOf } from '../../emulator/attachments';
 import { outputOf, WorkflowRunner, type Connections, type WorkflowDefinition, type WorkflowNode } from './runtime/api';
 import { WORKFLOWS_DIR } from './runtime/workflows';
-import { DEMO_IDS, setupContext, tableRecords, type E2eContext } from './support/context';
+import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, locators, PKG, setupContext, tableRecords, type E2eContext } from './support/context';
 
 /*
  * The example workflow test/e2e/workflows/07-attachments.json in a real n8n: its nodes from
@@ -16,7 +17,7 @@ import { DEMO_IDS, setupContext, tableRecords, type E2eContext } from './support
 let ctx: E2eContext;
 
 beforeAll(async () => {
-	ctx = await setupContext('attachments');
+	ctx = await setupContext('attachments', { pings: { debounceMs: 50 } });
 });
 
 afterAll(async () => {
@@ -81,4 +82,75 @@ describe('attachments in n8n (example workflow 07)', () => {
 		expect(contacts.filter((record) => ids.includes(record.id)).map((record) => record.fields.Name)).toEqual(["Ada's notes", "Grace's badge"]);
 		expect(DEMO_IDS.contacts).toBe('tblContacts000000');
 	});
+});
+
+describe('the Instant Trigger with Download Attachments in n8n', () => {
+	const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+	it('a record created with a file starts one execution whose item carries the file as binary data: same bytes', async () => {
+		const webhookId = randomUUID();
+		const trigger: WorkflowNode = {
+			name: 'Airtable Instant Trigger',
+			type: `${PKG}.airtableInstantTrigger`,
+			typeVersion: 1,
+			position: [0, 0],
+			webhookId,
+			credentials: ctx.credentials,
+			parameters: {
+				authentication: 'accessToken',
+				...locators(DEMO_IDS.contacts, 'Contacts'),
+				events: ['created'],
+				fieldValues: 'all',
+				options: { downloadAttachments: ['Files'], maxFileSizeMb: 1 },
+			},
+		};
+		const extract: WorkflowNode = {
+			name: 'File as base64',
+			type: 'n8n-nodes-base.extractFromFile',
+			typeVersion: 1.1,
+			position: [300, 0],
+			parameters: { operation: 'binaryToPropery', binaryPropertyName: 'Files_0', destinationKey: 'b64', options: { keepSource: 'json' } },
+		};
+		const workflow = await ctx.n8n.createWorkflow({
+			name: 'E2E Instant Trigger with files',
+			nodes: [trigger, extract],
+			connections: { 'Airtable Instant Trigger': { main: [[{ node: 'File as base64', type: 'main', index: 0 }]] } },
+		});
+		await ctx.n8n.activate(workflow.id);
+		try {
+			const hookUrl = `${ctx.n8n.url}/webhook/${webhookId}/webhook`;
+			for (let waited = 0; ; waited += 200) {
+				const { webhooks } = await ctx.admin<{ webhooks: Array<{ notificationUrl: string | null }> }>('GET', '/webhooks');
+				if (webhooks.some((hook) => hook.notificationUrl === hookUrl)) break;
+				if (waited > 30_000) throw new Error('the trigger registered no webhook');
+				await sleep(200);
+			}
+			// A file written the way an Airtable user's integration would: a URL Airtable fetches
+			// (a data: URL here, which the emulator stores without reaching out).
+			const bytes = Buffer.from('Meeting notes\nline two\n');
+			const created = await fetch(`${ctx.emulator.url}/v0/${DEMO_BASE_ID}/${DEMO_IDS.contacts}`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${DEMO_TOKEN}`, 'content-type': 'application/json' },
+				body: JSON.stringify({
+					fields: { Name: 'E2E Trigger With File', Files: [{ url: `data:text/plain;base64,${bytes.toString('base64')}`, filename: 'notes.txt' }] },
+				}),
+			});
+			expect(created.status).toBe(200);
+			const recordId = ((await created.json()) as { id: string }).id;
+
+			let item: Record<string, unknown> | undefined;
+			for (let waited = 0; !item; waited += 300) {
+				const done = (await ctx.n8n.executions(workflow.id)).filter((execution) => execution.status === 'success');
+				item = done.flatMap((execution) => outputOf(execution, 'File as base64')).find((output) => output.recordId === recordId);
+				if (!item && waited > 30_000) throw new Error(`record ${recordId} was not delivered with its file`);
+				if (!item) await sleep(300);
+			}
+			expect(item).toMatchObject({ event: 'record.created', recordId });
+			expect(item.b64).toBe(bytes.toString('base64'));
+			expect(item.attachmentError).toBeUndefined();
+			expect((await ctx.n8n.executions(workflow.id)).filter((execution) => execution.status === 'success')).toHaveLength(1);
+		} finally {
+			await ctx.n8n.deactivate(workflow.id);
+		}
+	}, 90_000);
 });
