@@ -198,6 +198,17 @@ describe('table.sync: request plans', () => {
 		expect(fake.upserted).toHaveLength(860);
 	});
 
+	it('readFields: fields no row writes are read with the records and handed back, not compared', async () => {
+		const stored = rows(3).map((row) => ({ ...row, fields: { ...row.fields, Files: [{ id: 'att1', filename: 'a.pdf', size: 3 }] } }));
+		const fake = new FakeTable(stored);
+		fake.install();
+		const result = await table().sync(input(rows(3)), { fieldsToMergeOn: ['Key'], skipUnchanged: true, readFields: ['Files'] });
+		expect(fake.reads[0].fields.sort()).toEqual(['Files', 'Key', 'Value']);
+		expect(result.counts.unchanged).toBe(3);
+		expect(result.rows[0].fields.Files).toEqual([{ id: 'att1', filename: 'a.pdf', size: 3 }]);
+		expect(fake.upserted).toEqual([]);
+	});
+
 	it('without Skip Unchanged reads nothing', async () => {
 		const fake = new FakeTable(rows(10));
 		fake.install();
