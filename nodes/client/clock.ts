@@ -11,6 +11,12 @@ export interface Clock {
 	sleep(ms: number): Promise<void>;
 	/** Runs `callback` after `ms`; the returned function cancels it. The timer never keeps a process alive. */
 	setTimer(callback: () => void, ms: number): () => void;
+	/**
+	 * Keeps the process alive until the returned function is called: while requests wait for a
+	 * rate-limit slot, only the limiter's timers (which never keep a process alive) would wake
+	 * them, and a script awaiting them would end half-way. Optional: fake clocks need none.
+	 */
+	keepAlive?(): () => void;
 }
 
 export const systemClock: Clock = {
@@ -20,6 +26,11 @@ export const systemClock: Clock = {
 		const timer = setTimeout(callback, Math.max(0, ms));
 		timer.unref();
 		return () => clearTimeout(timer);
+	},
+	keepAlive() {
+		// A timer that never fires, only there to hold a reference on the event loop.
+		const handle = setInterval(() => undefined, 2 ** 31 - 1);
+		return () => clearInterval(handle);
 	},
 };
 

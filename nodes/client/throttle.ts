@@ -72,9 +72,12 @@ interface Waiter {
 class FastestRoundTrip {
 	private static readonly KEEP = 20;
 	private readonly recent: number[] = [];
+	/** When the first round trip was answered. */
+	private firstAnsweredAt = Infinity;
 
-	/** Adds one round trip; returns the fastest of the recent ones (this one included). */
-	record(ms: number): number {
+	/** Adds one round trip answered at `at`; returns the fastest of the recent ones (this one included). */
+	record(ms: number, at: number): number {
+		this.firstAnsweredAt = Math.min(this.firstAnsweredAt, at);
 		this.recent.push(Math.max(0, ms));
 		if (this.recent.length > FastestRoundTrip.KEEP) this.recent.shift();
 		return this.fastest();
@@ -82,6 +85,11 @@ class FastestRoundTrip {
 
 	fastest(): number {
 		return Math.min(...this.recent);
+	}
+
+	/** Whether a round trip had been answered by `at`. */
+	knownBy(at: number): boolean {
+		return this.firstAnsweredAt <= at;
 	}
 }
 
@@ -121,6 +129,8 @@ export class WindowLimiter {
 	private readonly roundTrips = new FastestRoundTrip();
 	private wakeAt = Infinity;
 	private cancelWake?: () => void;
+	/** Held while anyone waits: the process must not end with requests still queued. */
+	private releaseKeepAlive?: () => void;
 
 	constructor(
 		private readonly window: RateWindow,
@@ -188,6 +198,15 @@ export class WindowLimiter {
 		this.waiters.splice(index, 1);
 		waiter.cancelTimer?.();
 		waiter.fail(error);
+		this.keepAliveWhileWaiting();
+	}
+
+	private keepAliveWhileWaiting(): void {
+		if (this.waiters.length && !this.releaseKeepAlive) this.releaseKeepAlive = this.clock.keepAlive?.();
+		if (!this.waiters.length && this.releaseKeepAlive) {
+			this.releaseKeepAlive();
+			this.releaseKeepAlive = undefined;
+		}
 	}
 
 	private pump(): void {
@@ -200,14 +219,15 @@ export class WindowLimiter {
 				}
 			}
 			if (this.waiters.length) this.wakeUpAt(heldUntil);
-			return;
+		} else {
+			while (this.taken < this.window.requests && this.waiters.length) {
+				const waiter = this.waiters.shift() as Waiter;
+				waiter.cancelTimer?.();
+				this.taken++;
+				waiter.grant(this.slot());
+			}
 		}
-		while (this.taken < this.window.requests && this.waiters.length) {
-			const waiter = this.waiters.shift() as Waiter;
-			waiter.cancelTimer?.();
-			this.taken++;
-			waiter.grant(this.slot());
-		}
+		this.keepAliveWhileWaiting();
 	}
 
 	/** One timer at a time, for the earliest moment something may change. */
@@ -238,6 +258,9 @@ export class WindowLimiter {
 		let dispatchedAt: number | undefined;
 		let answeredAt: number | undefined;
 		let heavyBody = false;
+		// Sent before any round trip was known: its own (and its burst's) round trips include
+		// setting up connections, so none of them bounds how long it took to arrive.
+		let cold = false;
 		let cancelTimer: (() => void) | undefined;
 		const free = () => {
 			cancelTimer?.();
@@ -246,7 +269,7 @@ export class WindowLimiter {
 		};
 		/** One window after the latest possible arrival, as the round trips known by now bound it. */
 		const freeTime = () =>
-			(heavyBody
+			(heavyBody || cold
 				? (answeredAt as number)
 				: Math.max(dispatchedAt as number, (answeredAt as number) - this.roundTrips.fastest())) + this.windowMs;
 		// A round trip answered later may be faster than any known now (the first burst knows only
@@ -261,6 +284,7 @@ export class WindowLimiter {
 			dispatched: (at = this.clock.now()) => {
 				if (settled || dispatchedAt !== undefined) return;
 				dispatchedAt = at;
+				cold = !this.roundTrips.knownBy(at);
 				// Freed once the answer is in (every attempt reports one, failures included).
 			},
 			answered: (at = this.clock.now(), heavy = false) => {
@@ -269,7 +293,7 @@ export class WindowLimiter {
 				heavyBody = heavy;
 				settled = true;
 				// A large body's round trip says nothing about how fast a light request travels.
-				if (!heavy) this.roundTrips.record(at - dispatchedAt);
+				if (!heavy) this.roundTrips.record(at - dispatchedAt, at);
 				freeWhenDue();
 			},
 			release: () => {

@@ -43,8 +43,23 @@ describe('pacing on fake time', () => {
 			return ok();
 		});
 		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(t.get('recA')); // one round trip known (see the next test for the first burst)
+		await clock.advance(2000);
+		executor.seen.length = 0;
+		const start = clock.elapsed;
 		await clock.run(Promise.all(Array.from({ length: 10 }, () => t.get('recA'))));
-		expect(times(executor.seen, clock)).toEqual([0, 0, 0, 0, 0, 1040, 1040, 1040, 1040, 1040]);
+		expect(times(executor.seen, clock).map((at) => at - start)).toEqual([0, 0, 0, 0, 0, 1040, 1040, 1040, 1040, 1040]);
+	});
+
+	it('holds the slots of a first burst (no round trip known yet) one window from their answers: connections are still being set up', async () => {
+		const clock = new FakeClock();
+		const executor = stubExecutor(clock, async () => {
+			await clock.sleep(250);
+			return ok();
+		});
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 11 }, () => t.get('recA'))));
+		expect(times(executor.seen, clock)).toEqual([0, 0, 0, 0, 0, 1290, 1290, 1290, 1290, 1290, 2330]);
 	});
 
 	it('shares one base limiter between client instances with the same limits', async () => {
@@ -129,14 +144,17 @@ describe('when the request really leaves (issue 13: inside n8n the executor reso
 		expect(arrivals).toEqual([200, 200, 200, 200, 200, 1240, 1240, 1240, 1240, 1240]);
 	});
 
-	it('counted from the hand-over (the old behaviour) the same sends put 6 arrivals within one second', async () => {
+	it('without the signal a first burst is held from its answers, so the same sends still keep 6 arrivals a second apart', async () => {
+		// Counted from the hand-over (the behaviour before issue 13) the sixth would arrive at
+		// 1040, 840 ms after the first five; no round trip is known before them, so their slots
+		// count from their answers (200) instead.
 		const clock = new FakeClock();
 		const { executor, arrivals } = slowFirstFive(clock, false);
 		const withoutSignal = { send: (request: Parameters<typeof executor.send>[0]) => executor.send({ ...request, onDispatch: undefined }) };
 		const t = makeClient({ executor: withoutSignal, clock }, PACED).base(BASE).table(TABLE);
 		await clock.run(Promise.all(Array.from({ length: 6 }, () => t.get('recA'))));
-		expect(arrivals).toEqual([200, 200, 200, 200, 200, 1040]);
-		expect(arrivals[5] - arrivals[0]).toBeLessThan(1000);
+		expect(arrivals).toEqual([200, 200, 200, 200, 200, 1240]);
+		expect(arrivals[5] - arrivals[0]).toBeGreaterThanOrEqual(1000);
 	});
 
 	it('holds a slot until one window after the latest possible arrival when a request is delayed on its way out', async () => {
@@ -157,35 +175,42 @@ describe('when the request really leaves (issue 13: inside n8n the executor reso
 		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
 		await clock.run(Promise.all(Array.from({ length: 5 }, () => t.get('recA'))));
 		await clock.run(Promise.all(Array.from({ length: 6 }, () => t.get('recA'))));
-		expect(arrivals).toEqual([0, 0, 0, 0, 0, 1340, 1340, 1340, 1340, 1340, 2380]);
-		// Counted from the dispatch alone, the sixth would have left at 2080: 740 ms after the five arrived.
+		// The first five (no round trip known before them) free one window after their answers (20).
+		expect(arrivals).toEqual([0, 0, 0, 0, 0, 1360, 1360, 1360, 1360, 1360, 2400]);
+		// Counted from the dispatch alone, the eleventh would have left at 2100: 740 ms after the five arrived.
 		expect(arrivals[10] - arrivals[9]).toBeGreaterThanOrEqual(1000);
 	});
 
-	it('re-bounds a slot when a faster round trip is answered after it: a slow first request (a new connection) does not free its slot early', async () => {
-		// Request 0 spends 100 ms on its way out (connecting), arrives at 100 and is answered at
-		// 150 (round trip 150). Four more are handed over at 120 and answered 50 ms later. Known
-		// alone, request 0's round trip places its arrival at its hand-over (0): the slot would
-		// free at 1040, and a 6th request would arrive 940 ms after request 0 did.
+	it('re-bounds a slot when a faster round trip is answered after it: a slow request (a new connection) does not free its slot early', async () => {
+		// A first request makes one 150 ms round trip known. Then request 1 spends 100 ms on its
+		// way out (connecting), arrives at 100 and is answered at 150 (round trip 150). Four more
+		// are handed over at 120 and answered 50 ms later. By what was known at its answer,
+		// request 1 arrived at its hand-over (150 − 150 = 0): its slot would free at 1040, and a
+		// 6th request would arrive 940 ms after it did.
 		const clock = new FakeClock();
 		const arrivals: number[] = [];
 		const executor = stubExecutor(clock, async (_request, index) => {
-			if (index === 0) await clock.sleep(100);
+			if (index === 1) await clock.sleep(100);
 			arrivals.push(clock.elapsed);
-			await clock.sleep(50);
+			await clock.sleep(index <= 1 ? (index === 0 ? 150 : 50) : 50);
 			return ok();
 		});
 		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(t.get('recA'));
+		await clock.advance(3000);
+		arrivals.length = 0;
+		const start = clock.elapsed;
 		const first = t.get('recA');
 		const later = (async () => {
 			await clock.sleep(120);
 			await Promise.all(Array.from({ length: 5 }, () => t.get('recA')));
 		})();
 		await clock.run(Promise.all([first, later]));
-		expect(arrivals.slice(0, 5)).toEqual([100, 120, 120, 120, 120]);
-		// The faster round trips (50 ms) bound request 0's arrival by 150 − 50 = 100: free at 1140.
-		expect(arrivals[5]).toBe(1140);
-		expect(arrivals[5] - arrivals[0]).toBeGreaterThanOrEqual(1000);
+		const relative = arrivals.map((at) => at - start);
+		expect(relative.slice(0, 5)).toEqual([100, 120, 120, 120, 120]);
+		// The faster round trips (50 ms) bound request 1's arrival by 150 − 50 = 100: free at 1140.
+		expect(relative[5]).toBe(1140);
+		expect(relative[5] - relative[0]).toBeGreaterThanOrEqual(1000);
 	});
 
 	it('holds an upload’s slot one window from its answer: large bodies sent together take their time on the way out', async () => {
