@@ -354,3 +354,39 @@ describe('learned margin', () => {
 		expect(seen).toEqual([1040, 1100, 1160, 1280, 1290, 1290]);
 	});
 });
+
+describe('the process stays alive while requests wait', () => {
+	/** A fake clock that counts the keep-alive handles held at each moment. */
+	class CountingClock extends FakeClock {
+		held = 0;
+		heldWhen: Array<[number, number]> = [];
+		keepAlive(): () => void {
+			this.held++;
+			this.heldWhen.push([this.elapsed, this.held]);
+			let released = false;
+			return () => {
+				if (released) return;
+				released = true;
+				this.held--;
+				this.heldWhen.push([this.elapsed, this.held]);
+			};
+		}
+	}
+
+	it('holds the process while a request waits for a slot (the slot timers alone never do), and lets go when none waits', async () => {
+		const clock = new CountingClock();
+		const executor = stubExecutor(clock, () => ok());
+		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 5 }, () => t.get('recA'))));
+		expect(clock.heldWhen).toEqual([]); // five fit at once: nobody waited
+		await clock.advance(2000);
+		const start = clock.elapsed;
+		await clock.run(Promise.all(Array.from({ length: 11 }, () => t.get('recA'))));
+		// Held from the moment the 6th had to wait until the 11th got its slot (two windows later).
+		expect(clock.heldWhen.map(([at, held]) => [at - start, held])).toEqual([
+			[0, 1],
+			[2080, 0],
+		]);
+		expect(clock.held).toBe(0);
+	});
+});
