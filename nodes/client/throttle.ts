@@ -252,6 +252,10 @@ export class WindowLimiter {
 	 * when a busy event loop or a congested link delays a request on its way out (seen inside
 	 * n8n under load: five requests left, arrived late and bunched with the sixth), the answer
 	 * comes late too and the slot stays taken accordingly. No answer yet: still taken.
+	 *
+	 * Two kinds of request are bounded by their answer alone: one sent before any round trip
+	 * was known (a first burst, whose round trips all include setting up connections), and one
+	 * with a large body (an upload, whose transmission varies with what else is being sent).
 	 */
 	private slot(): Slot {
 		let settled = false;
@@ -272,9 +276,8 @@ export class WindowLimiter {
 			(heavyBody || cold
 				? (answeredAt as number)
 				: Math.max(dispatchedAt as number, (answeredAt as number) - this.roundTrips.fastest())) + this.windowMs;
-		// A round trip answered later may be faster than any known now (the first burst knows only
-		// its own, and a first request also pays for the connection): then the arrival bound moves
-		// later, and the slot waits for it.
+		// A round trip answered later may be faster than any known now (this one may have paid for
+		// a new connection): then the arrival bound moves later, and the slot waits for it.
 		const freeWhenDue = () => {
 			const due = freeTime();
 			if (due > this.clock.now()) cancelTimer = this.clock.setTimer(freeWhenDue, due - this.clock.now());
