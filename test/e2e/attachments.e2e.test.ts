@@ -5,7 +5,8 @@ import { join } from 'path';
 import { filesOf } from '../../emulator/attachments';
 import { outputOf, WorkflowRunner, type Connections, type WorkflowDefinition, type WorkflowNode } from './runtime/api';
 import { WORKFLOWS_DIR } from './runtime/workflows';
-import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, locators, PKG, setupContext, tableRecords, type E2eContext } from './support/context';
+import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, setupContext, tableRecords, type E2eContext } from './support/context';
+import { instantTriggerNode, TRIGGER_NODE } from './support/trigger';
 
 /*
  * The example workflow test/e2e/workflows/07-attachments.json in a real n8n: its nodes from
@@ -23,6 +24,17 @@ beforeAll(async () => {
 afterAll(async () => {
 	await ctx?.close();
 });
+
+/** n8n's Extract From File: the item's first downloaded file (`Files_0`) as base64 in `b64`. */
+function fileAsBase64(position: [number, number]): WorkflowNode {
+	return {
+		name: 'File as base64',
+		type: 'n8n-nodes-base.extractFromFile',
+		typeVersion: 1.1,
+		position,
+		parameters: { operation: 'binaryToPropery', binaryPropertyName: 'Files_0', destinationKey: 'b64', options: { keepSource: 'json' } },
+	};
+}
 
 interface FileInput {
 	name: string;
@@ -46,13 +58,7 @@ function exampleWorkflow(): { nodes: WorkflowNode[]; files: FileInput[] } {
 describe('attachments in n8n (example workflow 07)', () => {
 	it('creates records with files from binary data (Typecast on) and reads them back with Download Attachments: same bytes', async () => {
 		const { nodes, files } = exampleWorkflow();
-		const extract: WorkflowNode = {
-			name: 'File as base64',
-			type: 'n8n-nodes-base.extractFromFile',
-			typeVersion: 1.1,
-			position: [1320, 0],
-			parameters: { operation: 'binaryToPropery', binaryPropertyName: 'Files_0', destinationKey: 'b64', options: { keepSource: 'json' } },
-		};
+		const extract = fileAsBase64([1320, 0]);
 		const connections: Connections = {
 			'To binary': { main: [[{ node: 'Create with files', type: 'main', index: 0 }]] },
 			'Create with files': { main: [[{ node: 'Read back with files', type: 'main', index: 0 }]] },
@@ -89,32 +95,15 @@ describe('the Instant Trigger with Download Attachments in n8n', () => {
 
 	it('a record created with a file starts one execution whose item carries the file as binary data: same bytes', async () => {
 		const webhookId = randomUUID();
-		const trigger: WorkflowNode = {
-			name: 'Airtable Instant Trigger',
-			type: `${PKG}.airtableInstantTrigger`,
-			typeVersion: 1,
-			position: [0, 0],
-			webhookId,
-			credentials: ctx.credentials,
-			parameters: {
-				authentication: 'accessToken',
-				...locators(DEMO_IDS.contacts, 'Contacts'),
-				events: ['created'],
-				fieldValues: 'all',
-				options: { downloadAttachments: ['Files'], maxFileSizeMb: 1 },
-			},
-		};
-		const extract: WorkflowNode = {
-			name: 'File as base64',
-			type: 'n8n-nodes-base.extractFromFile',
-			typeVersion: 1.1,
-			position: [300, 0],
-			parameters: { operation: 'binaryToPropery', binaryPropertyName: 'Files_0', destinationKey: 'b64', options: { keepSource: 'json' } },
-		};
+		const trigger = instantTriggerNode(ctx.credentials, webhookId, {
+			events: ['created'],
+			fieldValues: 'all',
+			options: { downloadAttachments: ['Files'], maxFileSizeMb: 1 },
+		});
 		const workflow = await ctx.n8n.createWorkflow({
 			name: 'E2E Instant Trigger with files',
-			nodes: [trigger, extract],
-			connections: { 'Airtable Instant Trigger': { main: [[{ node: 'File as base64', type: 'main', index: 0 }]] } },
+			nodes: [trigger, fileAsBase64([300, 0])],
+			connections: { [TRIGGER_NODE]: { main: [[{ node: 'File as base64', type: 'main', index: 0 }]] } },
 		});
 		await ctx.n8n.activate(workflow.id);
 		try {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'crypto';
 
 import { outputOf, type Execution, type WorkflowNode } from './runtime/api';
-import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, locators, PKG, setupContext, type E2eContext } from './support/context';
+import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, setupContext, type E2eContext } from './support/context';
+import { instantTriggerNode, TRIGGER_NODE } from './support/trigger';
 
 /*
  * The Airtable Instant Trigger inside a real n8n 2.41, with the emulator as Airtable: its
@@ -11,7 +12,7 @@ import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, locators, PKG, setupContext, type E
  * delivers the webhook's items through the manual trigger() run.
  */
 
-const NODE = 'Airtable Instant Trigger';
+const NODE = TRIGGER_NODE;
 let ctx: E2eContext;
 
 interface EmulatorHook {
@@ -32,21 +33,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function triggerNode(webhookId: string): WorkflowNode {
-	return {
-		name: NODE,
-		type: `${PKG}.airtableInstantTrigger`,
-		typeVersion: 1,
-		position: [0, 0],
-		webhookId,
-		credentials: ctx.credentials,
-		parameters: {
-			authentication: 'accessToken',
-			...locators(DEMO_IDS.contacts, 'Contacts'),
-			events: ['created', 'updated', 'deleted'],
-			fieldValues: 'all',
-			options: { includePreviousValues: true },
-		},
-	};
+	return instantTriggerNode(ctx.credentials, webhookId, { fieldValues: 'all', options: { includePreviousValues: true } });
 }
 
 async function hooks(): Promise<EmulatorHook[]> {

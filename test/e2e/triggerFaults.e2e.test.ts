@@ -8,7 +8,8 @@ import { N8nApi, outputOf, type Execution, type WorkflowNode } from './runtime/a
 import { launchN8n, stopN8n, type N8nConnection } from './runtime/n8n';
 import { installPackage, suiteTarball } from './runtime/pack';
 import { freePort } from './runtime/processes';
-import { locators, PKG, setupContext, TOKEN_CREDENTIAL, type E2eContext } from './support/context';
+import { setupContext, TOKEN_CREDENTIAL, type E2eContext } from './support/context';
+import { instantTriggerNode, TRIGGER_NODE } from './support/trigger';
 
 /*
  * Issue 13 in a real n8n 2.41, the emulator as Airtable:
@@ -19,19 +20,11 @@ import { locators, PKG, setupContext, TOKEN_CREDENTIAL, type E2eContext } from '
  *     request and no 429; a change made afterwards is delivered within 2 s of its ping.
  */
 
-const NODE = 'Airtable Instant Trigger';
+const NODE = TRIGGER_NODE;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function triggerNode(credentials: WorkflowNode['credentials'], webhookId: string): WorkflowNode {
-	return {
-		name: NODE,
-		type: `${PKG}.airtableInstantTrigger`,
-		typeVersion: 1,
-		position: [0, 0],
-		webhookId,
-		credentials,
-		parameters: { authentication: 'accessToken', ...locators(DEMO_IDS.contacts, 'Contacts'), events: ['created', 'updated', 'deleted'] },
-	};
+	return instantTriggerNode(credentials, webhookId);
 }
 
 async function adminOf<T>(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<T> {

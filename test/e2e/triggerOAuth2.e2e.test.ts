@@ -1,9 +1,10 @@
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 
-import { outputOf, type Execution, type WorkflowNode } from './runtime/api';
-import { DEMO_BASE_ID, DEMO_IDS, lastSeq, locators, OAUTH2_CREDENTIAL, PKG, requestsSince, setupContext, type E2eContext } from './support/context';
+import { outputOf, type Execution } from './runtime/api';
+import { DEMO_BASE_ID, DEMO_IDS, lastSeq, OAUTH2_CREDENTIAL, requestsSince, setupContext, type E2eContext } from './support/context';
 import { authorizeWithPkce, OAUTH_CLIENT_ID, OAUTH_SCOPE } from './support/oauth';
+import { instantTriggerNode, TRIGGER_NODE } from './support/trigger';
 
 /*
  * The Instant Trigger's keep-alive with the OAuth2 credential, in a real n8n 2.41. The
@@ -17,7 +18,7 @@ import { authorizeWithPkce, OAUTH_CLIENT_ID, OAUTH_SCOPE } from './support/oauth
  * the token is expired for every cron tick while the webhook still has ~4 minutes to live.
  */
 
-const NODE = 'Airtable Instant Trigger';
+const NODE = TRIGGER_NODE;
 const WEBHOOK_LIFETIME_MS = 7 * 60_000;
 const ACCESS_TOKEN_LIFETIME_MS = 3 * 60_000;
 
@@ -83,21 +84,7 @@ describe('Airtable Instant Trigger keep-alive with the OAuth2 credential in n8n'
 			oauthTokenData: { access_token: tokens.access_token, refresh_token: tokens.refresh_token, token_type: 'Bearer', scope: OAUTH_SCOPE, expires_in: tokens.expires_in },
 		});
 		const webhookId = randomUUID();
-		const trigger: WorkflowNode = {
-			name: NODE,
-			type: `${PKG}.airtableInstantTrigger`,
-			typeVersion: 1,
-			position: [0, 0],
-			webhookId,
-			credentials: { [OAUTH2_CREDENTIAL]: credential },
-			parameters: {
-				authentication: 'oAuth2',
-				...locators(DEMO_IDS.contacts, 'Contacts'),
-				events: ['created', 'updated', 'deleted'],
-				fieldValues: 'all',
-				options: {},
-			},
-		};
+		const trigger = instantTriggerNode({ [OAUTH2_CREDENTIAL]: credential }, webhookId, { authentication: 'oAuth2', fieldValues: 'all', options: {} });
 		const created = await ctx.n8n.createWorkflow({ name: 'E2E Instant Trigger OAuth2 keep-alive', nodes: [trigger], connections: {} });
 		await ctx.n8n.activate(created.id);
 		const url = `${ctx.n8n.url}/webhook/${webhookId}/webhook`;

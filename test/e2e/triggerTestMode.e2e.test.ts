@@ -1,7 +1,8 @@
 import { randomUUID } from 'crypto';
 
 import { outputOf, type Execution } from './runtime/api';
-import { DEMO_BASE_ID, DEMO_IDS, locators, PKG, setupContext, type E2eContext } from './support/context';
+import { DEMO_BASE_ID, DEMO_IDS, setupContext, type E2eContext } from './support/context';
+import { instantTriggerNode } from './support/trigger';
 
 /*
  * "Listen for test event" on the Airtable Instant Trigger, the way the editor does it: the run
@@ -48,15 +49,7 @@ describe('Airtable Instant Trigger: Listen for test event', () => {
 		const workflow = await ctx.n8n.createWorkflow({
 			name: 'E2E Instant Trigger test mode',
 			nodes: [
-				{
-					name: NODE,
-					type: `${PKG}.airtableInstantTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId,
-					credentials: ctx.credentials,
-					parameters: { authentication: 'accessToken', ...locators(DEMO_IDS.contacts, 'Contacts'), events: ['created', 'updated', 'deleted'], fieldValues: 'all', options: {} },
-				},
+				instantTriggerNode(ctx.credentials, webhookId, { fieldValues: 'all', options: {} }),
 			],
 			connections: {},
 		});

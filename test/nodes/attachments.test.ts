@@ -62,6 +62,16 @@ function cellsOf(recordId: string): AttachmentCell[] {
 	return (table.records.get(recordId)?.cells[field.id] as AttachmentCell[] | undefined) ?? [];
 }
 
+/** A loopback file server (the emulator fetches URL attachments from loopback only): `bytes` at any path. */
+async function serveCsv(bytes: Buffer): Promise<{ server: http.Server; origin: string }> {
+	const server = http.createServer((_req, res) => {
+		res.writeHead(200, { 'content-type': 'text/csv' });
+		res.end(bytes);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 function storedBytes(attachment: AttachmentCell): Buffer | undefined {
 	return filesOf(emu.state).get(attachment.id)?.data;
 }
@@ -156,12 +166,8 @@ describe('Airtable Records with attachments (n8n engine, emulator)', () => {
 
 	it('Update: Append keeps what is there and adds URL and binary files; Replace swaps them', async () => {
 		const served = Buffer.from('a,b\n1,2\n');
-		const server = http.createServer((_req, res) => {
-			res.writeHead(200, { 'content-type': 'text/csv' });
-			res.end(served);
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const csvUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/data.csv`;
+		const { server, origin } = await serveCsv(served);
+		const csvUrl = `${origin}/data.csv`;
 		try {
 			const created = await run(
 				{ operation: 'create', columns: NAME_MAPPING, attachments: { values: [{ field: 'Files', binaryProperties: 'data', urls: '', mode: 'append' }] } },
@@ -331,12 +337,8 @@ describe('Airtable Records with attachments (n8n engine, emulator)', () => {
 
 		it('a file URL is sent with its file name, so the next Skip Unchanged run recognises it', async () => {
 			const served = Buffer.from('x,y\n3,4\n');
-			const server = http.createServer((_req, res) => {
-				res.writeHead(200, { 'content-type': 'text/csv' });
-				res.end(served);
-			});
-			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files/report%20v1.csv`;
+			const { server, origin } = await serveCsv(served);
+			const url = `${origin}/files/report%20v1.csv`;
 			try {
 				const item = () => [{ json: { name: 'zeta', status: 'Open' }, pairedItem: { item: 0 } }];
 				await upsert(item(), {}, 'append', url);
