@@ -93,6 +93,15 @@ describe('attachments in n8n (example workflow 07)', () => {
 describe('the Instant Trigger with Download Attachments in n8n', () => {
 	const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+	async function untilNoWebhooks(): Promise<void> {
+		for (let waited = 0; ; waited += 200) {
+			const { webhooks } = await ctx.admin<{ webhooks: unknown[] }>('GET', '/webhooks');
+			if (!webhooks.length) return;
+			if (waited > 30_000) throw new Error('the trigger kept its webhook after deactivation');
+			await sleep(200);
+		}
+	}
+
 	it('a record created with a file starts one execution whose item carries the file as binary data: same bytes', async () => {
 		const webhookId = randomUUID();
 		const trigger = instantTriggerNode(ctx.credentials, webhookId, {
@@ -143,12 +152,7 @@ describe('the Instant Trigger with Download Attachments in n8n', () => {
 			// n8n 2.41 deactivates in the background: wait until the webhook is gone, or the trigger
 			// would call this suite's emulator after it closed, and five refused connections open the
 			// base's circuit breaker for the suites that follow in the same n8n.
-			for (let waited = 0; ; waited += 200) {
-				const { webhooks } = await ctx.admin<{ webhooks: unknown[] }>('GET', '/webhooks');
-				if (!webhooks.length) break;
-				if (waited > 30_000) throw new Error('the trigger kept its webhook after deactivation');
-				await sleep(200);
-			}
+			await untilNoWebhooks();
 		}
 	}, 90_000);
 });
