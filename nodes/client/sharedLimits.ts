@@ -14,7 +14,8 @@ export interface SharedLimitStore {
 	/**
 	 * Take one start in every window at once, or say why not. The start counts from the
 	 * moment `slot.dispatched()` is called (the request really left), and until then it
-	 * occupies its place in every window. `breakerKey` names a circuit breaker to check first.
+	 * occupies its place in every window; `slot.answered(ms)` moves it later when the request
+	 * may have arrived after it left. `breakerKey` names a circuit breaker to check first.
 	 */
 	acquire(windows: SharedWindow[], breakerKey?: string): Promise<SharedDecision>;
 	/** Every process waits `ms` before its next request counted in `key` (a 429 lock-out). */
@@ -31,7 +32,10 @@ export interface SharedWindow {
 }
 
 export type SharedDecision =
-	/** A place is taken in every window; `slot.dispatched()` when the request leaves, `slot.release()` if it never does. */
+	/**
+	 * A place is taken in every window; `slot.dispatched()` when the request leaves,
+	 * `slot.answered(ms)` when its answer came, `slot.release()` if it never leaves.
+	 */
 	| { kind: 'go'; slot: Slot }
 	/** A window is full: ask again after `ms`. */
 	| { kind: 'wait'; ms: number }

@@ -49,17 +49,27 @@ export interface Slot {
 	/** The request left at `at` (default now). */
 	dispatched(at?: number): void;
 	/**
-	 * Its answer (or failure) came at `at` (default now). A local slot stays taken until then;
-	 * a shared store's slot may ignore it (its windows count from the dispatch). `heavy`: the
-	 * request carried a large body (see `ArrivalBound`).
+	 * Its answer (or failure) came; by what the local limiters know, it may have reached
+	 * Airtable as late as `arrivedMsAgo` ms ago. A shared store's slot counts from the dispatch
+	 * and moves its window entry to that later moment (a first burst on new connections, an
+	 * upload, a request delayed on its way out).
 	 */
-	answered?(at?: number, heavy?: boolean): void;
+	answered?(arrivedMsAgo: number): void;
 	/** Give the slot back unused. */
 	release(): void;
 }
 
+/** A slot of this process's limiter: kept until the answer, which bounds the arrival. */
+interface LocalSlot extends Slot {
+	/**
+	 * Its answer (or failure) came at `at` (default now). Returns the latest moment the request
+	 * can have arrived, as known now. `heavy`: the request carried a large body (see `slot()`).
+	 */
+	answeredAt(at?: number, heavy?: boolean): number;
+}
+
 interface Waiter {
-	grant(slot: Slot): void;
+	grant(slot: LocalSlot): void;
 	fail(error: OutOfBudget): void;
 	budget?: TimeBudget;
 	cancelTimer?: () => void;
@@ -179,8 +189,8 @@ export class WindowLimiter {
 	 * as it is clear the slot cannot come in time: at the deadline, or at once when a hold
 	 * lasts past it.
 	 */
-	acquire(budget?: TimeBudget): Promise<Slot> {
-		return new Promise<Slot>((grant, fail) => {
+	acquire(budget?: TimeBudget): Promise<LocalSlot> {
+		return new Promise<LocalSlot>((grant, fail) => {
 			const waiter: Waiter = { grant, fail, budget };
 			if (budget) {
 				waiter.cancelTimer = this.clock.setTimer(() => {
@@ -257,7 +267,7 @@ export class WindowLimiter {
 	 * was known (a first burst, whose round trips all include setting up connections), and one
 	 * with a large body (an upload, whose transmission varies with what else is being sent).
 	 */
-	private slot(): Slot {
+	private slot(): LocalSlot {
 		let settled = false;
 		let dispatchedAt: number | undefined;
 		let answeredAt: number | undefined;
@@ -290,14 +300,15 @@ export class WindowLimiter {
 				cold = !this.roundTrips.knownBy(at);
 				// Freed once the answer is in (every attempt reports one, failures included).
 			},
-			answered: (at = this.clock.now(), heavy = false) => {
-				if (settled || dispatchedAt === undefined || answeredAt !== undefined) return;
+			answeredAt: (at = this.clock.now(), heavy = false) => {
+				if (settled || dispatchedAt === undefined || answeredAt !== undefined) return at;
 				answeredAt = at;
 				heavyBody = heavy;
 				settled = true;
 				// A large body's round trip says nothing about how fast a light request travels.
 				if (!heavy) this.roundTrips.record(at - dispatchedAt, at);
 				freeWhenDue();
+				return freeTime() - this.windowMs;
 			},
 			release: () => {
 				if (settled || dispatchedAt !== undefined) return;
@@ -394,7 +405,7 @@ export class Throttle {
 		const base = baseId ? this.baseLimiter(baseId) : undefined;
 		for (;;) {
 			const baseSlot = base ? await base.acquire(budget) : undefined;
-			let tokenSlot: Slot | undefined;
+			let tokenSlot: LocalSlot | undefined;
 			let handedOut = false;
 			try {
 				tokenSlot = await this.tokenLimiter.acquire(budget);
@@ -408,12 +419,21 @@ export class Throttle {
 				}
 				if (held) continue;
 				handedOut = true;
-				const slots = [baseSlot, tokenSlot, sharedSlot];
+				const local = [baseSlot, tokenSlot].filter((slot): slot is LocalSlot => slot !== undefined);
+				const slots: Slot[] = sharedSlot ? [...local, sharedSlot] : local;
+				let dispatchedAt = Infinity;
 				return {
 					waitedMs: this.clock.now() - startedWaiting,
-					dispatched: (at) => slots.forEach((slot) => slot?.dispatched(at)),
-					answered: (at, heavy) => slots.forEach((slot) => slot?.answered?.(at, heavy)),
-					cancel: () => slots.forEach((slot) => slot?.release()),
+					dispatched: (at = this.clock.now()) => {
+						dispatchedAt = Math.min(dispatchedAt, at);
+						slots.forEach((slot) => slot.dispatched(at));
+					},
+					answered: (at = this.clock.now(), heavy) => {
+						const arrivedBy = Math.max(...local.map((slot) => slot.answeredAt(at, heavy)));
+						// The shared windows count from the dispatch; only a later bound needs telling.
+						if (arrivedBy > dispatchedAt) sharedSlot?.answered?.(Math.max(0, this.clock.now() - arrivedBy));
+					},
+					cancel: () => slots.forEach((slot) => slot.release()),
 				};
 			} finally {
 				// Given back when the wait failed (budget, breaker) or must start over (a hold).

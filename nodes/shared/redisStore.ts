@@ -20,6 +20,9 @@ import type { ClientLogger } from '../client/types';
  * requests reach a base within one second inside n8n, where a request leaves up to a few
  * hundred ms after it was let through (credential resolution under load): a slow early
  * request and a quick later one then arrive less than a window apart (issue 13 §3).
+ * When the answer shows the request may have arrived later still (a process's first burst,
+ * on connections still being set up; an upload), the entry moves to that later moment, as
+ * the process's own limiter counts it.
  *
  * Redis down or slow: every call answers `unavailable` within commandTimeoutMs (no offline
  * queue), the client falls back to its in-memory limiters, one warning is logged per outage,
@@ -99,6 +102,25 @@ for i = 1, #KEYS do redis.call('ZADD', KEYS[i], 'XX', now, ARGV[1]) end
 return 1
 `;
 
+/**
+ * KEYS: the window keys of one reservation; ARGV[1]: its member, ARGV[2]: how many ms ago it
+ * may have arrived at the latest, then windowMs per key. Its window starts then, if that is
+ * later than where it stands (re-added if it had already left the window).
+ */
+const ANSWERED_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local at = now - tonumber(ARGV[2])
+for i = 1, #KEYS do
+  local score = redis.call('ZSCORE', KEYS[i], ARGV[1])
+  if (not score) or tonumber(score) < at then
+    redis.call('ZADD', KEYS[i], at, ARGV[1])
+    redis.call('PEXPIRE', KEYS[i], 2 * tonumber(ARGV[2 + i]))
+  end
+end
+return 1
+`;
+
 /** KEYS[1]: hold or breaker key; ARGV[1]: ms. Extends, never shortens. */
 const EXTEND_LUA = `
 local ms = tonumber(ARGV[1])
@@ -109,6 +131,7 @@ return 1
 interface ScriptedRedis extends Redis {
 	airtableSyncAcquire(numKeys: number, ...args: Array<string | number>): Promise<[number, number, number]>;
 	airtableSyncDispatched(numKeys: number, ...args: string[]): Promise<number>;
+	airtableSyncAnswered(numKeys: number, ...args: Array<string | number>): Promise<number>;
 	airtableSyncExtend(key: string, ms: number): Promise<number>;
 }
 
@@ -153,6 +176,7 @@ export class RedisLimitStore implements SharedLimitStore {
 				: new Redis({ ...options.redis, ...safety });
 		redis.defineCommand('airtableSyncAcquire', { lua: ACQUIRE_LUA });
 		redis.defineCommand('airtableSyncDispatched', { lua: DISPATCHED_LUA });
+		redis.defineCommand('airtableSyncAnswered', { lua: ANSWERED_LUA });
 		redis.defineCommand('airtableSyncExtend', { lua: EXTEND_LUA, numberOfKeys: 1 });
 		// Without an error listener ioredis prints every connection error itself.
 		redis.on('error', (error: unknown) => this.failed(error));
@@ -231,17 +255,25 @@ export class RedisLimitStore implements SharedLimitStore {
 		this.succeeded();
 		const [status, ms, index] = reply.map(Number);
 		if (status === 1) {
-			let settled = false;
-			const settle = (run: () => Promise<unknown>) => {
-				if (settled || this.redis.status !== 'ready') return;
-				settled = true;
+			// reserved → dispatched → answered, or reserved → released; each step told to Redis once.
+			let stage: 'reserved' | 'dispatched' | 'done' = 'reserved';
+			const step = (from: typeof stage, to: typeof stage, run: () => Promise<unknown>) => {
+				if (stage !== from) return;
+				stage = to;
+				if (this.redis.status !== 'ready') return;
 				run().catch((error: unknown) => this.failed(error));
 			};
+			const windowsMs = windows.map((w) => Math.ceil(w.windowMs));
 			return {
 				kind: 'go',
 				slot: {
-					dispatched: () => settle(() => this.redis.airtableSyncDispatched(keys.length, ...keys, member)),
-					release: () => settle(() => Promise.all(keys.map((key) => this.redis.zrem(key, member)))),
+					dispatched: () =>
+						step('reserved', 'dispatched', () => this.redis.airtableSyncDispatched(keys.length, ...keys, member)),
+					answered: (arrivedMsAgo) =>
+						step('dispatched', 'done', () =>
+							this.redis.airtableSyncAnswered(keys.length, ...keys, member, Math.round(arrivedMsAgo), ...windowsMs),
+						),
+					release: () => step('reserved', 'done', () => Promise.all(keys.map((key) => this.redis.zrem(key, member)))),
 				},
 			};
 		}

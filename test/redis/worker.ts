@@ -21,17 +21,31 @@ export interface WorkerConfig {
 	 * onDispatch), as inside n8n where the credential is resolved first.
 	 */
 	dispatchDelayMs?: number;
+	/**
+	 * Requests dispatched in the run's first 300 ms reach the server this many ms after their
+	 * dispatch, as a fresh worker's first burst does while its connections are being set up.
+	 */
+	firstBurstArrivalDelayMs?: number;
 }
 
-/** The fetch executor, with every third request leaving late. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The run starts (the parent said "go"). */
+let goAt = Infinity;
+
+/**
+ * The fetch executor, with every third request leaving late (dispatchDelayMs), or the first
+ * burst arriving late (firstBurstArrivalDelayMs).
+ */
 function lateExecutor(config: WorkerConfig): HttpExecutor {
 	const fetchExecutor = createFetchExecutor({ token: config.token, baseUrl: config.apiUrl });
 	let sequence = 0;
 	return {
 		signalsDispatch: true,
 		async send(request) {
-			if (++sequence % 3 === 0) await new Promise((resolve) => setTimeout(resolve, config.dispatchDelayMs));
+			if (config.dispatchDelayMs && ++sequence % 3 === 0) await sleep(config.dispatchDelayMs);
 			request.onDispatch?.();
+			if (config.firstBurstArrivalDelayMs && Date.now() - goAt < 300) await sleep(config.firstBurstArrivalDelayMs);
 			return await fetchExecutor.send(request);
 		},
 	};
@@ -59,7 +73,7 @@ async function main(): Promise<void> {
 	const client = new AirtableClient({
 		token: config.token,
 		baseUrl: config.apiUrl,
-		executor: config.dispatchDelayMs ? lateExecutor(config) : undefined,
+		executor: config.dispatchDelayMs || config.firstBurstArrivalDelayMs ? lateExecutor(config) : undefined,
 		limits: config.limits,
 		sharedLimits: config.redisUrl
 			? redisLimitStore({
@@ -78,6 +92,7 @@ async function main(): Promise<void> {
 	await client.whoami();
 	emit({ type: 'ready' });
 	await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+	goAt = Date.now();
 
 	const deadline = Date.now() + config.durationMs;
 	const okTimes: number[] = [];

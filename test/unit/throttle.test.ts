@@ -1,4 +1,5 @@
 import { AirtableQuotaError, AirtableRateLimitError, type ClientLimits, type HttpResponse } from '../../index';
+import type { SharedLimitStore } from '../../nodes/client/sharedLimits';
 import { throttleRegistryKeys, WindowLimiter } from '../../nodes/client/throttle';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, TABLE, TOKEN, useNock } from './helpers';
@@ -247,6 +248,81 @@ describe('when the request really leaves (issue 13: inside n8n the executor reso
 		const t = makeClient({ executor, clock }, PACED).base(BASE).table(TABLE);
 		await clock.run(Promise.all(Array.from({ length: 6 }, () => t.get('recA'))));
 		expect(times(executor.seen, clock)).toEqual([0, 0, 0, 0, 0, 1340]);
+	});
+});
+
+describe('with limits shared between processes', () => {
+	/** A store that always has room and writes down, per request, what its slot was told (fake ms). */
+	function recordingStore(clock: FakeClock) {
+		const told: Array<{ dispatchedAt?: number; answeredAt?: number; arrivedMsAgo?: number }> = [];
+		const store: SharedLimitStore = {
+			acquire: async () => {
+				const entry: (typeof told)[number] = {};
+				told.push(entry);
+				return {
+					kind: 'go',
+					slot: {
+						dispatched: (at = clock.now()) => (entry.dispatchedAt = at - (clock.now() - clock.elapsed)),
+						answered: (arrivedMsAgo) => {
+							entry.answeredAt = clock.elapsed;
+							entry.arrivedMsAgo = arrivedMsAgo;
+						},
+						release: () => undefined,
+					},
+				};
+			},
+			hold: () => undefined,
+			openBreaker: () => undefined,
+		};
+		return { store, told };
+	}
+
+	it('moves the shared entries of a first burst to their answers, as this process counts them; a request on known round trips keeps its dispatch', async () => {
+		// Another process must not send one window after this burst's dispatches: the burst's
+		// requests may have reached Airtable as late as their answers (connections being set up).
+		const clock = new FakeClock();
+		const { store, told } = recordingStore(clock);
+		const executor = stubExecutor(clock, async () => {
+			await clock.sleep(250);
+			return ok();
+		});
+		const t = makeClient({ executor, clock, sharedLimits: store }, PACED).base(BASE).table(TABLE);
+		await clock.run(Promise.all(Array.from({ length: 5 }, () => t.get('recA'))));
+		expect(told).toEqual(Array.from({ length: 5 }, () => ({ dispatchedAt: 0, answeredAt: 250, arrivedMsAgo: 0 })));
+		await clock.advance(2000);
+		await clock.run(t.get('recA'));
+		// Round trips of 250 ms are known now: this one arrived by its dispatch, nothing to move.
+		expect(told[5]).toEqual({ dispatchedAt: 2250 });
+	});
+
+	it('tells the shared store how late a request delayed on its way out may have arrived', async () => {
+		const clock = new FakeClock();
+		const { store, told } = recordingStore(clock);
+		const executor = stubExecutor(clock, async (_request, index) => {
+			if (index === 1) await clock.sleep(300); // a busy event loop holds it back
+			await clock.sleep(20);
+			return ok();
+		});
+		const t = makeClient({ executor, clock, sharedLimits: store }, PACED).base(BASE).table(TABLE);
+		await clock.run(t.get('recA'));
+		const start = clock.elapsed;
+		await clock.run(t.get('recA'));
+		// Answered at +320 after a fastest round trip of 20: it may have arrived at +300, 20 ms before its answer.
+		expect(told[1]).toEqual({ dispatchedAt: start, answeredAt: start + 320, arrivedMsAgo: 20 });
+	});
+
+	it('moves the shared entry of an upload to its answer', async () => {
+		const clock = new FakeClock();
+		const { store, told } = recordingStore(clock);
+		const executor = stubExecutor(clock, async () => {
+			await clock.sleep(100);
+			return ok({ id: 'recA', createdTime: '2024-01-01T00:00:00.000Z', fields: { fldFiles: [{ id: 'att1', url: 'https://x/f', filename: 'f.bin', size: 1 }] } });
+		});
+		const t = makeClient({ executor, clock, sharedLimits: store }, PACED).base(BASE).table(TABLE);
+		await clock.run(t.get('recA')); // round trips known: the upload is not a first burst
+		const start = clock.elapsed;
+		await clock.run(t.uploadAttachment('recA', 'Files', { data: Buffer.from('x'), filename: 'f.bin', contentType: 'text/plain' }));
+		expect(told[1]).toEqual({ dispatchedAt: start, answeredAt: start + 100, arrivedMsAgo: 0 });
 	});
 });
 
