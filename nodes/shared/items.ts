@@ -82,8 +82,10 @@ function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-function itemPrefix(itemIndex: number | undefined): string {
-	return itemIndex === undefined ? '' : `Item ${itemIndex}: `;
+/** The message, led by the item it belongs to (once: some messages already name it). */
+function forItem(itemIndex: number | undefined, message: string): string {
+	if (itemIndex === undefined || new RegExp(`^Item ${itemIndex}\\b`).test(message)) return message;
+	return `Item ${itemIndex}: ${message}`;
 }
 
 /**
@@ -94,13 +96,13 @@ function itemPrefix(itemIndex: number | undefined): string {
 export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!(error instanceof AirtableError)) {
-		return new NodeOperationError(node, `${itemPrefix(itemIndex)}${messageOf(error)}`, { itemIndex });
+		return new NodeOperationError(node, forItem(itemIndex, messageOf(error)), { itemIndex });
 	}
 	const failure =
 		error.kind && N8N_FAILURE_CAUSES.has(error.kind) ? { cause: error.kind as FailureCause } : undefined;
 	if (error.status === undefined) {
 		// Raised before any request (client-side validation) or without a response (network).
-		return new NodeOperationError(node, `${itemPrefix(itemIndex)}${error.message}`, { itemIndex });
+		return new NodeOperationError(node, forItem(itemIndex, error.message), { itemIndex });
 	}
 	const response: JsonObject = {
 		status: error.status,
@@ -108,7 +110,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		message: error.airtableMessage ?? error.message,
 	};
 	return new NodeApiError(node, response, {
-		message: `${itemPrefix(itemIndex)}${error.message}`,
+		message: forItem(itemIndex, error.message),
 		httpCode: String(error.status),
 		itemIndex,
 		failure: failure as NodeApiError['failure'],
