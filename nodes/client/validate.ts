@@ -60,6 +60,19 @@ function choiceNames(field: FieldSchema): Set<string> {
 	return new Set(choices.map((choice) => String(choice.name)));
 }
 
+const CHOICES_LISTED = 10;
+
+/**
+ * The field's options, so the user (or an AI agent) can pick one. They are the table's schema,
+ * which the editor shows anyway; the refused value itself is input data and is never echoed.
+ */
+function listChoices(choices: Set<string>): string {
+	if (!choices.size) return 'it has no options yet';
+	const names = [...choices].slice(0, CHOICES_LISTED).map((name) => JSON.stringify(name));
+	const more = choices.size - names.length;
+	return `its options: ${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
 const TYPECAST_HINT = ', or turn on Typecast to let Airtable convert it';
 
 function checkText(field: FieldSchema, value: unknown, typecast: boolean): ValueProblem | undefined {
@@ -121,7 +134,7 @@ function checkSelect(field: FieldSchema, value: unknown, typecast: boolean): Val
 	if (!unknown.length) return undefined;
 	return {
 		type: 'INVALID_MULTIPLE_CHOICE_OPTIONS',
-		text: `got ${unknown.length === 1 ? 'an option' : `${unknown.length} options`} that the field does not have (it has ${choices.size}): use one of its options, or turn on Typecast to create new ones`,
+		text: `got ${unknown.length === 1 ? 'an option' : `${unknown.length} options`} that the field does not have (${listChoices(choices)}): use one of its options, or turn on Typecast to create new ones`,
 	};
 }
 

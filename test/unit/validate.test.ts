@@ -50,6 +50,14 @@ describe('checkValue: what Airtable would refuse without typecast', () => {
 		expect(cast(f, convertible)).toBeUndefined();
 	});
 
+	it('lists the options to pick from when an option is unknown, without echoing the refused value', () => {
+		const problem = strict(FIELDS.select, 'Prospect');
+		expect(problem?.text).toContain('its options: "Lead", "Customer"');
+		expect(problem?.text).not.toContain('Prospect');
+		const many = field('Stage', 'singleSelect', { choices: Array.from({ length: 13 }, (_, i) => ({ id: `sel${i}`, name: `Stage ${i}` })) });
+		expect(strict(many, 'Stage 99')?.text).toContain('"Stage 8", "Stage 9" and 3 more');
+	});
+
 	it('names the error type Airtable would use: unknown option vs bad value', () => {
 		expect(strict(FIELDS.select, 'Prospect')?.type).toBe('INVALID_MULTIPLE_CHOICE_OPTIONS');
 		expect(strict(FIELDS.number, 'forty')?.type).toBe('INVALID_VALUE_FOR_COLUMN');
