@@ -37,7 +37,7 @@ function baseLog(since = 0): LogEntry[] {
 	return emu.state.metrics.snapshot({ since }).log.filter((e) => e.baseId === DEMO_BASE_ID);
 }
 
-function workerConfig(extra: { durationMs: number; limits?: object; dispatchDelayMs?: number }) {
+function workerConfig(extra: { durationMs: number; limits?: object; dispatchDelayMs?: number; firstBurstArrivalDelayMs?: number }) {
 	return {
 		apiUrl: emu.url,
 		token: DEMO_TOKEN,
