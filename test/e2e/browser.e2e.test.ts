@@ -111,7 +111,10 @@ describe('the n8n editor in a headless browser', () => {
 		await expect(page.locator('[data-test-id="resource-locator-table"] [data-test-id="rlc-input"]').inputValue()).resolves.toBe('Orders');
 
 		const metaRequests = (await requestsSince(ctx, seq)).filter((r) => r.path.startsWith('/v0/meta/bases'));
-		expect(metaRequests.length).toBeGreaterThanOrEqual(2);
+		// The base list is asked of this suite's emulator every time. The table list comes from the
+		// base's schema, which the process-wide cache may already hold: every suite shares this one
+		// n8n, the demo token and the demo base, and the order of suites varies.
+		expect(metaRequests.filter((r) => r.path.split('?')[0] === '/v0/meta/bases')).not.toHaveLength(0);
 		expect(metaRequests.every((r) => r.status === 200)).toBe(true);
 		await shot('records-table-picked.png');
 	});
