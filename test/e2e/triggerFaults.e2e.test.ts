@@ -102,10 +102,10 @@ describe('(a) kill -9 right after a ping was acknowledged, before the drain', ()
 		const before = await adminOf<{ pings: Ping[] }>(emulator, 'GET', '/pings');
 
 		n8n = await launchN8n({ userFolder, port, logFile: join(workDir, 'n8n-2.log') });
-		const activatedAt = Date.now();
 		api = new N8nApi(n8n);
+		// Within a minute, while Airtable would resend the ping only after an hour: the restarted
+		// trigger drains what the crash left by itself.
 		await waitUntil('all 200 changes', async () => deliveredRecordIds(await api.executions(created.id)).length >= 200, 60_000);
-		expect(Date.now() - activatedAt).toBeLessThan(60_000);
 		await sleep(2000);
 		const delivered = deliveredRecordIds(await api.executions(created.id));
 		expect(delivered.slice().sort()).toEqual(recordIds.slice().sort());

@@ -540,10 +540,8 @@ describe('AirtableInstantTrigger against the emulator', () => {
 		await sleep(200);
 		expect(n8n.executions).toHaveLength(0);
 
-		const activatedAt = Date.now();
 		await n8n.restart();
 		await waitFor('all 200 changes', () => n8n.items().length >= 200, 60_000);
-		expect(Date.now() - activatedAt).toBeLessThan(60_000);
 		await sleep(300);
 		const ids = n8n.items().map((item) => item.recordId);
 		expect(ids).toEqual(created);
@@ -577,10 +575,11 @@ describe('AirtableInstantTrigger against the emulator', () => {
 		expect(after.rateLimited).toBe(0);
 		expect(n8n.items().filter((item) => item.recordId === first)).toHaveLength(1);
 
+		const pingsBefore = ((await admin('/pings')).pings as unknown[]).length;
 		const next = await uiCreate('After the replays');
 		await waitFor('the new change', () => n8n.items().some((item) => item.recordId === next), 2000);
-		const pings = (await admin('/pings')).pings as Array<{ sentAt: string }>;
-		expect(Date.now() - Date.parse(pings[pings.length - 1].sentAt)).toBeLessThan(2000);
+		// It came with a ping of its own: the replays left the trigger neither locked nor behind.
+		expect(((await admin('/pings')).pings as unknown[]).length).toBeGreaterThan(pingsBefore);
 	});
 
 	it('(d) a ping-path and a keep-alive replacement of one broken webhook race: one live webhook, every change once', async () => {
