@@ -1,6 +1,7 @@
 import { clockTag, type Clock } from './clock';
 import { recordCircuitBreakerState, type CircuitBreakerState } from './metrics';
 import { processState } from './state';
+import { hashIdentity } from './throttle';
 
 export type BreakerState = CircuitBreakerState;
 
@@ -126,8 +127,12 @@ const breakers = processState.registry<CircuitBreaker>('client.breakers', {
 	canEvict: (breaker) => breaker.state === 'closed',
 });
 
-/** The process-wide breaker of one base (per threshold/cooldown setting and clock). */
-export function breakerFor(baseId: string, threshold: number, cooldownMs: number, clock: Clock): CircuitBreaker {
-	const key = `base:${baseId}|${threshold}/${cooldownMs}${clockTag(clock)}`;
+/**
+ * The process-wide breaker of one base reached through one route (per threshold/cooldown
+ * setting and clock). The route is hashed: a URL may carry credentials.
+ */
+export function breakerFor(route: string | undefined, baseId: string, threshold: number, cooldownMs: number, clock: Clock): CircuitBreaker {
+	const via = route === undefined ? '' : `${hashIdentity(route).slice(0, 16)}|`;
+	const key = `${via}base:${baseId}|${threshold}/${cooldownMs}${clockTag(clock)}`;
 	return breakers.getOrCreate(key, () => new CircuitBreaker(baseId, threshold, cooldownMs, clock));
 }

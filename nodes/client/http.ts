@@ -122,6 +122,7 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
 	const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
 	return {
+		route: root,
 		async send(request: HttpRequest): Promise<HttpResponse> {
 			const controller = new AbortController();
 			const timeoutMs = request.timeoutMs ?? defaultTimeout;

@@ -113,7 +113,7 @@ export class RequestRunner {
 	}
 
 	private breaker(baseId: string) {
-		return breakerFor(baseId, this.limits.breakerThreshold, this.limits.breakerCooldownMs, this.clock);
+		return breakerFor(this.executor.route, baseId, this.limits.breakerThreshold, this.limits.breakerCooldownMs, this.clock);
 	}
 
 	/** Sends the call; every attempt, wait and retry is counted into the process's metrics. */

@@ -194,6 +194,7 @@ function recordedRequest(request: HttpRequest, redact: Redactor): RecordedReques
 
 function recordingExecutor(inner: HttpExecutor, session: CassetteSession, redact: Redactor, now: () => number): HttpExecutor {
 	return {
+		route: inner.route,
 		async send(request: HttpRequest): Promise<HttpResponse> {
 			const startedAt = now();
 			const recorded = recordedRequest(request, redact);

@@ -85,6 +85,12 @@ export interface HttpExecutor {
 	 * as `send`. Executors without it get plain fetch (see fileDownload.ts).
 	 */
 	download?(request: FileRequest): Promise<HttpResponse>;
+	/**
+	 * Optional: where the requests go (e.g. the API root URL). Circuit breakers are kept per
+	 * route and base, so a base that fails through one route (a proxy, a local emulator) is not
+	 * failed fast through another. Without it, one breaker per base.
+	 */
+	readonly route?: string;
 }
 
 /* ------------------------------------------------------------------ throttling */

@@ -116,6 +116,7 @@ export function createN8nExecutor(ctx: AirtableContext, credentialType: string, 
 	const root = apiUrl.replace(/\/+$/, '');
 	return {
 		signalsDispatch: true,
+		route: root,
 		async send(request: HttpRequest): Promise<HttpResponse> {
 			const options: IHttpRequestOptions = {
 				method: request.method as IHttpRequestMethods,

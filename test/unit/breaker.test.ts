@@ -68,6 +68,22 @@ describe('circuit breaker per base', () => {
 		expect(second.stats().breakers).toEqual({ [BASE]: 'open', appOtherBase0001: 'closed' });
 	});
 
+	it('is kept per route: a base failing through one API URL (a proxy, an emulator) is not failed fast through another', async () => {
+		const clock = new FakeClock();
+		const { executor } = switchable(clock);
+		const viaProxy = makeClient({ executor: Object.assign(executor, { route: 'https://proxy.example/v0' }), clock }, LIMITS);
+		for (let i = 0; i < 5; i++) await outcome(clock, viaProxy.base(BASE).table(TABLE).get('recA'));
+		expect(viaProxy.stats().breakers).toEqual({ [BASE]: 'open' });
+
+		const direct = { ...executor, route: 'https://api.airtable.com/v0', send: executor.send };
+		const viaDirect = makeClient({ executor: direct, clock }, LIMITS);
+		expect(await outcome(clock, viaDirect.base(BASE).table(TABLE).get('recA'))).toBeInstanceOf(AirtableServerError);
+		expect(viaDirect.stats().breakers).toEqual({ [BASE]: 'closed' });
+		// The same route again is still refused at once.
+		const sameProxy = makeClient({ executor: { ...direct, route: 'https://proxy.example/v0' }, clock }, LIMITS);
+		expect(await outcome(clock, sameProxy.base(BASE).table(TABLE).get('recA'))).toBeInstanceOf(AirtableUnavailableError);
+	});
+
 	it('counts only consecutive failures: an answer below 500 in between resets the count', async () => {
 		const clock = new FakeClock();
 		const { executor, state } = switchable(clock);
