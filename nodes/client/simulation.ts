@@ -194,6 +194,8 @@ function recordedRequest(request: HttpRequest, redact: Redactor): RecordedReques
 
 function recordingExecutor(inner: HttpExecutor, session: CassetteSession, redact: Redactor, now: () => number): HttpExecutor {
 	return {
+		// Requests pass through unchanged (onDispatch included): the limiter may trust the same signal.
+		signalsDispatch: inner.signalsDispatch,
 		route: inner.route,
 		async send(request: HttpRequest): Promise<HttpResponse> {
 			const startedAt = now();

@@ -3,7 +3,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { AirtableClient, AirtableReplayExhaustedError, AirtableReplayMismatchError, type Cassette, type SimulationOptions } from '../../index';
-import { resetSimulationSessions } from '../../nodes/client/simulation';
+import { systemClock } from '../../nodes/client/clock';
+import { resetSimulationSessions, simulatedExecutor } from '../../nodes/client/simulation';
 import { api, BASE, FAST_LIMITS, TABLE, TABLE_PATH, TOKEN, useNock } from './helpers';
 
 useNock();
@@ -55,6 +56,14 @@ function stubAirtable(): void {
 		.reply(429, { errors: [{ error: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' }] });
 	api().get(`${TABLE_PATH}/recSIM00000000001`).reply(200, record, { 'Retry-After': '1', 'X-Request-Id': 'trace-123' });
 }
+
+describe('recording through an executor', () => {
+	it('keeps what the executor declares: its dispatch signal (the limiter counts from it) and its route (the breaker is kept per route)', () => {
+		const inner = { signalsDispatch: true, route: 'https://proxy.example/v0', send: async () => ({ status: 200, headers: {}, body: {} }) };
+		const recording = simulatedExecutor(inner, { mode: 'record', cassette: join(dir, 'session.json') }, { secrets: [], clock: systemClock });
+		expect(recording).toMatchObject({ signalsDispatch: true, route: 'https://proxy.example/v0' });
+	});
+});
 
 describe('record -> replay round trip', () => {
 	it('replays a recorded session offline with the same results, the 429 included', async () => {
