@@ -63,9 +63,11 @@ export interface Slot {
 interface LocalSlot extends Slot {
 	/**
 	 * Its answer (or failure) came at `at` (default now). Returns the latest moment the request
-	 * can have arrived, as known now. `heavy`: the request carried a large body (see `slot()`).
+	 * can have arrived, as known now, when that is later than its dispatch (undefined: it
+	 * arrived by its dispatch, where every window already counts from). `heavy`: the request
+	 * carried a large body (see `slot()`).
 	 */
-	answeredAt(at?: number, heavy?: boolean): number;
+	answeredAt(at?: number, heavy?: boolean): number | undefined;
 }
 
 interface Waiter {
@@ -301,14 +303,15 @@ export class WindowLimiter {
 				// Freed once the answer is in (every attempt reports one, failures included).
 			},
 			answeredAt: (at = this.clock.now(), heavy = false) => {
-				if (settled || dispatchedAt === undefined || answeredAt !== undefined) return at;
+				if (settled || dispatchedAt === undefined || answeredAt !== undefined) return undefined;
 				answeredAt = at;
 				heavyBody = heavy;
 				settled = true;
 				// A large body's round trip says nothing about how fast a light request travels.
 				if (!heavy) this.roundTrips.record(at - dispatchedAt, at);
 				freeWhenDue();
-				return freeTime() - this.windowMs;
+				const arrivedBy = freeTime() - this.windowMs;
+				return arrivedBy > dispatchedAt ? arrivedBy : undefined;
 			},
 			release: () => {
 				if (settled || dispatchedAt !== undefined) return;
@@ -421,17 +424,14 @@ export class Throttle {
 				handedOut = true;
 				const local = [baseSlot, tokenSlot].filter((slot): slot is LocalSlot => slot !== undefined);
 				const slots: Slot[] = sharedSlot ? [...local, sharedSlot] : local;
-				let dispatchedAt = Infinity;
 				return {
 					waitedMs: this.clock.now() - startedWaiting,
-					dispatched: (at = this.clock.now()) => {
-						dispatchedAt = Math.min(dispatchedAt, at);
-						slots.forEach((slot) => slot.dispatched(at));
-					},
-					answered: (at = this.clock.now(), heavy) => {
-						const arrivedBy = Math.max(...local.map((slot) => slot.answeredAt(at, heavy)));
-						// The shared windows count from the dispatch; only a later bound needs telling.
-						if (arrivedBy > dispatchedAt) sharedSlot?.answered?.(Math.max(0, this.clock.now() - arrivedBy));
+					dispatched: (at) => slots.forEach((slot) => slot.dispatched(at)),
+					answered: (at, heavy) => {
+						// Every slot must hear of the answer; the shared windows count from the dispatch,
+						// so only a later arrival bound needs telling.
+						const later = local.map((slot) => slot.answeredAt(at, heavy)).filter((bound) => bound !== undefined);
+						if (later.length) sharedSlot?.answered?.(Math.max(0, this.clock.now() - Math.max(...later)));
 					},
 					cancel: () => slots.forEach((slot) => slot.release()),
 				};
