@@ -1,7 +1,7 @@
 // Public entry point: the throttled Airtable client, usable outside n8n.
 export * from './nodes/client/types';
 export { AirtableClient, BaseHandle } from './nodes/client/AirtableClient';
-export { TableHandle } from './nodes/client/records';
+export { TableHandle } from './nodes/client/records/records';
 export {
 	WebhooksHandle,
 	verifyWebhookMac,
@@ -9,7 +9,7 @@ export {
 	type CreateWebhookOptions,
 	type DrainOptions,
 	type PayloadsOptions,
-} from './nodes/client/webhooks';
+} from './nodes/client/webhooks/webhooks';
 export {
 	AirtableError,
 	AirtableAuthError,
@@ -49,7 +49,7 @@ export {
 	recordIdNotIn,
 	CONDITION_OPERATORS,
 	type ConditionOperator,
-} from './nodes/client/formula';
+} from './nodes/client/records/formula';
 export {
 	SyncDeletionLimitError,
 	type SyncOptions,
@@ -57,9 +57,9 @@ export {
 	type SyncRowResult,
 	type SyncRowStatus,
 	type DuplicateKeyPolicy,
-} from './nodes/client/sync';
-export type { KeyType, KeyTypes } from './nodes/client/keyMatch';
-export { BaseSchema, READ_ONLY_FIELD_TYPES, isWritableField } from './nodes/client/schema';
+} from './nodes/client/sync/sync';
+export type { KeyType, KeyTypes } from './nodes/client/sync/keyMatch';
+export { BaseSchema, READ_ONLY_FIELD_TYPES, isWritableField } from './nodes/client/schema/schema';
 export {
 	createFetchExecutor,
 	TransportError,
@@ -68,14 +68,14 @@ export {
 	isRequestNotSentError,
 	DEFAULT_BASE_URL,
 	type FetchExecutorOptions,
-} from './nodes/client/http';
-export { DEFAULT_LIMITS } from './nodes/client/throttle';
+} from './nodes/client/transport/http';
+export { DEFAULT_LIMITS } from './nodes/client/transport/throttle';
 export { systemClock, type Clock } from './nodes/client/clock';
-export type { BreakerState } from './nodes/client/breaker';
-export type { SharedLimitStore, SharedWindow, SharedDecision } from './nodes/client/sharedLimits';
-export type { Slot } from './nodes/client/throttle';
-export { MAX_RECORDS_PER_REQUEST } from './nodes/client/batch';
-export { MAX_PAGE_SIZE } from './nodes/client/list';
+export type { BreakerState } from './nodes/client/transport/breaker';
+export type { SharedLimitStore, SharedWindow, SharedDecision } from './nodes/client/transport/sharedLimits';
+export type { Slot } from './nodes/client/transport/sharedLimits';
+export { MAX_RECORDS_PER_REQUEST } from './nodes/client/records/batch';
+export { MAX_PAGE_SIZE } from './nodes/client/records/list';
 export {
 	metricsText,
 	recordWebhookEvent,
@@ -83,14 +83,14 @@ export {
 	type WebhookEvent,
 	type WebhookEventType,
 	type CircuitBreakerState,
-} from './nodes/client/metrics';
-export type { AirtableRequestEvent, AirtableRateLimitHoldEvent } from './nodes/client/callObserver';
+} from './nodes/client/observability/metrics';
+export type { AirtableRequestEvent, AirtableRateLimitHoldEvent } from './nodes/client/observability/callObserver';
 export {
 	AirtableReplayMismatchError,
 	AirtableReplayExhaustedError,
 	type SimulationOptions,
-} from './nodes/client/simulation';
-export type { Cassette, Interaction, RecordedRequest, RecordedOutcome } from './nodes/client/cassette';
+} from './nodes/client/simulation/simulation';
+export type { Cassette, Interaction, RecordedRequest, RecordedOutcome } from './nodes/client/simulation/cassette';
 export {
 	MAX_UPLOAD_BYTES,
 	AirtableAttachmentError,
@@ -101,5 +101,5 @@ export {
 	type UploadedAttachment,
 	type DownloadOptions,
 	type DownloadedAttachment,
-} from './nodes/client/attachments';
-export { rootForHost, type ApiHost } from './nodes/client/contentHost';
+} from './nodes/client/attachments/attachments';
+export { rootForHost, type ApiHost } from './nodes/client/transport/contentHost';

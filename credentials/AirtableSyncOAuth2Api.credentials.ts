@@ -1,3 +1,8 @@
+/**
+ * The OAuth2 credential (authorization code with PKCE) the nodes can sign Airtable requests with;
+ * n8n refreshes its tokens.
+ */
+
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { apiBaseUrlProperty } from './apiBaseUrl';

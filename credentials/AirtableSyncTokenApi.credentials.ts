@@ -1,3 +1,8 @@
+/**
+ * The personal access token credential: a token plus the API base URL, signed by a function so it
+ * also works outside executions.
+ */
+
 import type {
 	ICredentialDataDecryptedObject,
 	Icon,

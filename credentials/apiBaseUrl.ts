@@ -1,3 +1,8 @@
+/**
+ * The API Base URL field both credentials share, so one credential can point at Airtable, a
+ * gateway or proxy, or the emulator.
+ */
+
 import type { INodeProperties } from 'n8n-workflow';
 
 /**

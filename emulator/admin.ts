@@ -1,3 +1,9 @@
+/**
+ * The emulator's admin API under /_emulator: reset, bases, UI-style edits, schema changes, tokens,
+ * faults, limits and the virtual clock, so tests can set up and change state the public API
+ * cannot.
+ */
+
 import { ApiError, apiError } from './errors';
 import { APPLY_THEN_FAIL_STATUSES, type FaultConfig, type QueuedFault } from './faults';
 import { jsonBody, ok, type ApiRequest, type ApiResponse } from './http';

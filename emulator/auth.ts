@@ -1,10 +1,13 @@
+/**
+ * Who is calling the emulator and what they may see: bearer tokens, their scopes and bases.
+ */
 import { apiError, modelNotFound } from './errors';
 import type { ApiRequest } from './http';
 import type { BaseData } from './model';
 import type { TokenConfig } from './options';
-import type { EmulatorApp } from './state';
+import type { EmulatorWorld } from './world';
 
-export function authenticate(req: ApiRequest, app: EmulatorApp): TokenConfig {
+export function authenticate(req: ApiRequest, app: EmulatorWorld): TokenConfig {
 	const header = req.headers.authorization ?? '';
 	const match = /^Bearer\s+(.+)$/i.exec(header);
 	const token = match ? app.tokens.get(match[1].trim()) : undefined;
@@ -27,7 +30,7 @@ export function canSeeBase(token: TokenConfig, baseId: string): boolean {
 }
 
 /** Unknown and invisible bases are deliberately indistinguishable (403), as on Airtable. */
-export function visibleBase(app: EmulatorApp, token: TokenConfig, baseId: string): BaseData {
+export function visibleBase(app: EmulatorWorld, token: TokenConfig, baseId: string): BaseData {
 	const base = app.bases.get(baseId);
 	if (!base || !canSeeBase(token, baseId)) throw modelNotFound();
 	return base;

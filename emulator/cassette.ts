@@ -1,3 +1,8 @@
+/**
+ * The emulator's replay mode: answering API requests from a cassette the client recorded, with no
+ * Airtable behind it.
+ */
+
 import { readFileSync } from 'fs';
 
 import type { ApiResponse } from './http';
@@ -6,7 +11,7 @@ import type { ApiResponse } from './http';
  * Replay mode: the emulator answers API requests from a cassette the client recorded
  * (`simulation: { mode: 'record' }`, or AIRTABLE_SYNC_SIMULATION=record in n8n), so a recorded
  * session runs through a real n8n with no Airtable and no model behind it. The emulator is
- * never built together with nodes/, so it reads the format (nodes/client/cassette.ts) on its own.
+ * never built together with nodes/, so it reads the format (nodes/client/simulation/cassette.ts) on its own.
  */
 
 interface CassetteRequest {

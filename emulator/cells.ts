@@ -1,3 +1,8 @@
+/**
+ * Validating and converting written cell values per field type, as Airtable does (with and without
+ * typecast).
+ */
+
 import { apiError, ApiError } from './errors';
 import { parseDateLoose } from './datetime';
 import { newId } from './ids';

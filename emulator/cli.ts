@@ -1,3 +1,8 @@
+/**
+ * The emulator's command line: starts it with the demo bases, optionally from a state file or a
+ * cassette.
+ */
+
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { startEmulator } from './server';
 import { DEMO_BASE_ID, DEMO_TOKEN } from './seed/demo';

@@ -1,3 +1,7 @@
+/**
+ * Injected faults for tests: one-shot, repeated or random error answers for matching API requests.
+ */
+
 import { SeededRandom } from './rng';
 
 /** Which API requests a fault applies to; every given condition must hold. */

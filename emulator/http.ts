@@ -1,3 +1,5 @@
+/** The emulator's request and response types, and small helpers for handlers to build answers. */
+
 import type { IncomingHttpHeaders } from 'http';
 import { ApiError } from './errors';
 import type { TokenConfig } from './options';

@@ -1,3 +1,5 @@
+/** Airtable-looking ids and random secrets for the emulator. */
+
 import { randomBytes } from 'crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

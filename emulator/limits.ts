@@ -1,3 +1,8 @@
+/**
+ * The emulator's rate limiting: Airtable's sliding windows per base and per token, with lockouts
+ * answered 429.
+ */
+
 import { BILLING_LIMIT_MESSAGE, pluralError, RATE_LIMIT_MESSAGE, type ApiError } from './errors';
 import type { LimitsConfig } from './options';
 

@@ -1,3 +1,8 @@
+/**
+ * The emulator's list records endpoint (GET and POST): filters, views, sort, fields and paging
+ * with offsets.
+ */
+
 import { visibleBase } from './auth';
 import { apiError, modelNotFound } from './errors';
 import { FormulaSyntaxError } from './formula/errors';

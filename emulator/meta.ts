@@ -1,9 +1,12 @@
+/**
+ * The emulator's metadata API: whoami, the base list and base schemas (tables, fields, views).
+ */
 import { canSeeBase, hasScope, visibleBase } from './auth';
 import { apiError } from './errors';
 import { ok, type ApiRequest, type ApiResponse, type CallInfo } from './http';
 import { newId } from './ids';
 import type { TableData } from './model';
-import type { EmulatorApp } from './state';
+import type { EmulatorWorld } from './world';
 import type { SeedField } from './seed/types';
 
 export function whoami(_req: ApiRequest, call: CallInfo): ApiResponse {
@@ -14,7 +17,7 @@ export function whoami(_req: ApiRequest, call: CallInfo): ApiResponse {
 	return ok(body);
 }
 
-export function listBases(req: ApiRequest, call: CallInfo, app: EmulatorApp): ApiResponse {
+export function listBases(req: ApiRequest, call: CallInfo, app: EmulatorWorld): ApiResponse {
 	const visible = [...app.bases.values()].filter((b) => canSeeBase(call.token!, b.id));
 	let start = 0;
 	const offset = req.query.get('offset');
@@ -32,7 +35,7 @@ export function listBases(req: ApiRequest, call: CallInfo, app: EmulatorApp): Ap
 	});
 }
 
-export function baseSchema(req: ApiRequest, call: CallInfo, app: EmulatorApp): ApiResponse {
+export function baseSchema(req: ApiRequest, call: CallInfo, app: EmulatorWorld): ApiResponse {
 	const base = visibleBase(app, call.token!, req.params.baseId);
 	const include = [...req.query.getAll('include'), ...req.query.getAll('include[]')];
 	return ok({ tables: base.tables.map((t) => tableSchema(t, include.includes('visibleFieldIds'))) });

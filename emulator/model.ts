@@ -1,4 +1,8 @@
-/** In-memory data model of the emulator. Cells are stored by field id in REST ("V1") format. */
+/**
+ * In-memory data model of the emulator. Cells are stored by field id in REST ("V1") format.
+ * Kept apart from the client's schema types (nodes/client/schema/types.ts) on purpose: the
+ * emulator is an independent stand-in for Airtable and never imports the code it tests.
+ */
 
 export interface SelectChoice {
 	id: string;

@@ -1,3 +1,8 @@
+/**
+ * Changing records inside a transaction that collects the change set webhooks report, with view
+ * membership.
+ */
+
 import { normalizeCellWrite } from './cells';
 import { apiError } from './errors';
 import { compileFormula, type CompiledFormula } from './formula/evaluator';

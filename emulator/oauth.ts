@@ -1,9 +1,12 @@
+/**
+ * The emulator's OAuth2 server: authorization code with PKCE, token and refresh endpoints.
+ */
 import { createHash, timingSafeEqual } from 'crypto';
 import { ApiError } from './errors';
 import type { ApiRequest, ApiResponse } from './http';
 import { base64Url, newId, newSecret } from './ids';
 import type { OAuthClientConfig } from './options';
-import type { EmulatorApp } from './state';
+import type { EmulatorWorld } from './world';
 
 interface AuthCode {
 	code: string;
@@ -43,7 +46,7 @@ export class OAuthService {
 	private readonly grants = new Map<string, Grant>();
 	private readonly refreshTokens = new Map<string, RefreshToken>();
 
-	constructor(private readonly app: EmulatorApp) {}
+	constructor(private readonly app: EmulatorWorld) {}
 
 	private client(clientId: string | undefined): OAuthClientConfig | undefined {
 		return this.app.options.oauth.clients.find((c) => c.clientId === clientId);

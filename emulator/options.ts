@@ -1,3 +1,5 @@
+/** The emulator's options (tokens, limits, pings, OAuth) and their defaults. */
+
 import type { FaultConfig } from './faults';
 import type { SeedBase } from './seed/types';
 

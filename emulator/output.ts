@@ -1,3 +1,5 @@
+/** Records as the emulator's REST API returns them, and the cell format options of get and list. */
+
 import { apiError } from './errors';
 import { isValidTimeZone } from './datetime';
 import type { FieldDef, RecordData, TableData } from './model';

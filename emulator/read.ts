@@ -1,3 +1,8 @@
+/**
+ * Reading cells at one instant: stored and computed values, the string cell format, formulas and
+ * the webhook V2 format.
+ */
+
 import { formatDatePart, formatDateTime } from './datetime';
 import { compileFormula, type CompiledFormula } from './formula/evaluator';
 import type { EvalContext } from './formula/functions';

@@ -1,3 +1,8 @@
+/**
+ * The emulator's record endpoints: get, create, update or replace (one or many, with
+ * performUpsert) and delete.
+ */
+
 import { visibleBase } from './auth';
 import { apiError, modelNotFound, notFound } from './errors';
 import { jsonBody, ok, type ApiRequest, type ApiResponse, type CallInfo } from './http';

@@ -1,3 +1,5 @@
+/** Matching a request's method and path against route patterns. */
+
 import type { ApiRequest, ApiResponse, CallInfo } from './http';
 import type { EmulatorApp } from './state';
 

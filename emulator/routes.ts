@@ -1,3 +1,5 @@
+/** The emulator's table of Airtable REST routes, with the scopes each needs. */
+
 import { deleteMany, deleteOne, createRecords, getRecord, updateMany, updateOne } from './records';
 import { listRecordsGet, listRecordsPost } from './list';
 import { baseSchema, listBases, whoami } from './meta';

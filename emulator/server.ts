@@ -1,3 +1,8 @@
+/**
+ * The emulator's HTTP server: reads each request, applies auth, rate limits and faults, routes it
+ * (API, admin, OAuth, files), logs it and sends the answer.
+ */
+
 import http, { type IncomingMessage, type ServerResponse } from 'http';
 import type { Socket } from 'net';
 import { ADMIN_PREFIX, handleAdmin } from './admin';

@@ -1,3 +1,7 @@
+/**
+ * The running emulator's state: bases, tokens, list iterators, limits, faults and the services
+ * (webhooks, OAuth) it commits changes to. Its handlers receive it.
+ */
 import { Clock } from './clock';
 import { Faults } from './faults';
 import { RateLimiter } from './limits';
@@ -12,6 +16,7 @@ import { materializeBase } from './seed/materialize';
 import type { SeedBase } from './seed/types';
 import { WebhookService } from './webhooks/service';
 import { OAuthService } from './oauth';
+import type { ChangeListener, EmulatorWorld } from './world';
 
 /** A list-records offset: the ordered record ids of the first page's query, and where we are. */
 export interface ListIterator {
@@ -23,10 +28,6 @@ export interface ListIterator {
 	lastUsed: number;
 }
 
-/** Receives every committed change (the webhook engine). */
-export interface ChangeListener {
-	onChange(change: ChangeSet): void;
-}
 
 export function defaultTokens(): TokenConfig[] {
 	return [
@@ -45,7 +46,7 @@ export function defaultTokens(): TokenConfig[] {
 }
 
 /** Everything the emulator holds in memory; handlers receive it. */
-export class EmulatorApp {
+export class EmulatorApp implements EmulatorWorld {
 	readonly clock = new Clock();
 	readonly options: ResolvedOptions;
 	readonly bases = new Map<string, BaseData>();

@@ -1,3 +1,8 @@
+/**
+ * The emulator's attachment file store and /_files URLs, signed and expiring on the virtual clock
+ * like Airtable's.
+ */
+
 import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { EmulatorApp } from '../state';

@@ -1,3 +1,8 @@
+/**
+ * The emulator's attachment entry points: the upload route, file serving, and signing attachment
+ * URLs in answers.
+ */
+
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { ApiResponse, CallInfo } from '../http';
 import type { Route } from '../router';

@@ -1,3 +1,8 @@
+/**
+ * The emulator's uploadAttachment endpoint: stores the uploaded bytes and appends them to the
+ * record's attachment cell.
+ */
+
 import { visibleBase } from '../auth';
 import { apiError, notFound } from '../errors';
 import { jsonBody, ok, type ApiRequest, type ApiResponse, type CallInfo } from '../http';

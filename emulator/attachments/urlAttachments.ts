@@ -1,3 +1,8 @@
+/**
+ * Attachments written by URL: the emulator fetches loopback and data: URLs only and drops the
+ * others, as Airtable fails silently.
+ */
+
 import { locateRecord } from '../model';
 import type { EmulatorApp } from '../state';
 import { attachmentCell } from './upload';

@@ -1,3 +1,5 @@
+/** The syntax tree of an Airtable formula, as the parser builds it and the evaluator walks it. */
+
 export type Node =
 	| { type: 'literal'; value: string | number | boolean; pos: number }
 	| { type: 'field'; name: string; pos: number }

@@ -1,3 +1,5 @@
+/** Compiling a formula (checking functions and fields) and evaluating it against a record. */
+
 import type { Node } from './ast';
 import { FormulaSyntaxError } from './errors';
 import { FUNCTIONS, type EvalContext } from './functions';

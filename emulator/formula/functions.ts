@@ -1,3 +1,5 @@
+/** The Airtable formula functions the emulator supports, and what they may ask about the record. */
+
 import { parseWithFormat } from '../datetime';
 import { compareValues, ErrorValue, isError, toDate, toNumber, toText, truthy, type Value } from './values';
 

@@ -1,3 +1,5 @@
+/** Parsing formula tokens into a syntax tree, with Airtable's operator precedence. */
+
 import type { Node } from './ast';
 import { FormulaSyntaxError } from './errors';
 import { tokenize, type Token } from './tokenizer';

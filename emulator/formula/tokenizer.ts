@@ -1,3 +1,7 @@
+/**
+ * Splitting formula text into tokens: numbers, strings, {field} references, names and operators.
+ */
+
 import { FormulaSyntaxError } from './errors';
 
 export type TokenKind = 'number' | 'string' | 'field' | 'ident' | 'op' | 'lparen' | 'rparen' | 'comma' | 'eof';

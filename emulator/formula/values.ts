@@ -1,3 +1,7 @@
+/**
+ * Formula values and their conversions: truthiness, text, numbers, dates and the #ERROR! marker.
+ */
+
 import { parseDateLoose } from '../datetime';
 
 /** Marker for #ERROR! results: falsy, so a filter drops the record instead of failing the request. */

@@ -1,3 +1,8 @@
+/**
+ * The demo bases, users and tokens the emulator starts with, with fixed ids that tests and
+ * examples can hard-code.
+ */
+
 import type { SeedBase } from './types';
 
 /** Fixed, readable ids (prefix + 14 chars) so curl examples and tests can hard-code them. */

@@ -1,3 +1,6 @@
+/**
+ * A base exported as seed JSON (every id kept), so a test can save and load an emulator's data.
+ */
 import { isComputed, type BaseData } from '../model';
 import { fieldSchema } from '../meta';
 import type { SeedBase } from './types';

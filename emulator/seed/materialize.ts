@@ -1,3 +1,5 @@
+/** Turning a seed base into live emulator data: ids, fields, views, records and link inverses. */
+
 import { normalizeCellWrite } from '../cells';
 import { newId } from '../ids';
 import { findField, findTable, isComputed, type BaseData, type FieldDef, type RecordData, type TableData } from '../model';

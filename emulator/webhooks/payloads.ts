@@ -1,3 +1,8 @@
+/**
+ * Building the webhook payloads each hook sees for a change, including error payloads when its
+ * specification breaks.
+ */
+
 import type { BaseData, FieldDef, TableData } from '../model';
 import type { ChangeSet, RecordChange } from '../mutations';
 import type { CellReader } from '../read';

@@ -1,3 +1,8 @@
+/**
+ * Delivering notification pings like Airtable: signed, debounced, retried, and switched off after
+ * too many failures.
+ */
+
 import { createHmac, randomBytes } from 'crypto';
 import http from 'http';
 import https from 'https';

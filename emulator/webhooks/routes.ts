@@ -1,3 +1,8 @@
+/**
+ * The emulator's webhook endpoints: create, list, refresh, enable notifications, delete, and list
+ * payloads.
+ */
+
 import { hasScope, visibleBase } from '../auth';
 import { apiError, modelNotFound } from '../errors';
 import { jsonBody, ok, type ApiRequest, type ApiResponse, type CallInfo } from '../http';

@@ -1,7 +1,11 @@
+/**
+ * The emulator's webhook engine: webhooks per base, committed changes turned into numbered
+ * payloads, expiry, and the pings that announce them.
+ */
 import { newId, newSecret } from '../ids';
 import type { ChangeSet } from '../mutations';
 import { CellReader } from '../read';
-import type { ChangeListener, EmulatorApp } from '../state';
+import type { ChangeListener, EmulatorWorld } from '../world';
 import { buildPayload, errorPayload } from './payloads';
 import { PingService } from './pings';
 import type { Webhook, WebhookSpec } from './types';
@@ -11,7 +15,7 @@ export class WebhookService implements ChangeListener {
 	readonly hooks = new Map<string, Webhook>();
 	readonly pings: PingService;
 
-	constructor(private readonly app: EmulatorApp) {
+	constructor(private readonly app: EmulatorWorld) {
 		this.pings = new PingService(app.options.pings, app.clock, (id) => this.hooks.get(id));
 	}
 

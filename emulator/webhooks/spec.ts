@@ -1,3 +1,5 @@
+/** Validating a webhook create request's specification against the base. */
+
 import { apiError } from '../errors';
 import type { BaseData } from '../model';
 import type { WebhookSpec } from './types';

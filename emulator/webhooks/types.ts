@@ -1,3 +1,7 @@
+/**
+ * The emulator's own webhook shapes. Written apart from the client's (nodes/client/webhooks/
+ * types.ts) on purpose: an independent stand-in checks the client instead of agreeing with it.
+ */
 /** Webhook specification as clients send it (ids only, never names). */
 export interface WebhookSpec {
 	options: {

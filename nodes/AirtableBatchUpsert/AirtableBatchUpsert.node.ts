@@ -1,3 +1,8 @@
+/**
+ * The Batch Upsert node's type: its description (editor properties) and an execute that hands the
+ * items to the sync in sync.ts.
+ */
+
 import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -6,11 +11,16 @@ import {
 	NodeConnectionTypes,
 } from 'n8n-workflow';
 
-import { attachmentsToUploadProperty } from '../shared/attachmentProperties';
-import { toNodeError } from '../shared/items';
-import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
-import { authenticationProperty, baseLocator, credentialsDescription, tableLocator } from '../shared/properties';
-import { rejectUnknownToolArguments } from '../shared/toolArguments';
+import { attachmentsToUploadProperty } from '../shared/attachments/attachmentProperties';
+import { toNodeError } from '../shared/execution/items';
+import { listSearch, loadOptions, resourceMapping } from '../shared/editor/methods';
+import {
+	authenticationProperty,
+	baseLocator,
+	credentialsDescription,
+	tableLocator,
+} from '../shared/editor/properties';
+import { rejectUnknownToolArguments } from '../shared/tools/toolArguments';
 import {
 	columnsProperty,
 	deleteMissingProperty,

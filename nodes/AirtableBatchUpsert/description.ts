@@ -1,3 +1,8 @@
+/**
+ * The Batch Upsert node's own editor properties: merge-field mapper, skip unchanged, delete
+ * missing and its cap, options.
+ */
+
 import type { INodeProperties } from 'n8n-workflow';
 
 import {
@@ -6,7 +11,7 @@ import {
 	timeBudgetOption,
 	typecastOption,
 	useFieldIdsOption,
-} from '../shared/properties';
+} from '../shared/editor/properties';
 
 export const columnsProperty: INodeProperties = fieldsMapperProperty({
 	resourceMapperMethod: 'getColumnsForUpsert',

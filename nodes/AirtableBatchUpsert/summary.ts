@@ -1,8 +1,13 @@
+/**
+ * The single item of Batch Upsert's "Output: Summary" mode: counts, deletions and failed items of
+ * the whole run.
+ */
+
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { AirtableError } from '../client/errors';
-import type { SyncResult } from '../client/sync';
-import type { ItemOutcomes } from '../shared/outcomes';
+import type { SyncResult } from '../client/sync/sync';
+import type { ItemOutcomes } from '../shared/execution/outcomes';
 
 /** Failed items listed in the summary; the count is always complete. */
 const MAX_LISTED_ERRORS = 100;

@@ -1,3 +1,8 @@
+/**
+ * The Batch Upsert node's run: reads its settings, groups the items by target, upserts each group
+ * by merge key (optionally skipping unchanged and deleting missing records) and builds the output.
+ */
+
 import {
 	type FieldType,
 	type IDataObject,
@@ -8,19 +13,26 @@ import {
 } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
-import type { TableHandle } from '../client/records';
+import type { TableHandle } from '../client/records/records';
 import { AirtableError } from '../client/errors';
-import type { KeyType, KeyTypes } from '../client/keyMatch';
-import { isWritableField } from '../client/schema';
-import type { DuplicateKeyPolicy, SyncResult, SyncRowResult } from '../client/sync';
+import type { KeyType, KeyTypes } from '../client/sync/keyMatch';
+import { isWritableField } from '../client/schema/schema';
+import type { DuplicateKeyPolicy, SyncResult, SyncRowResult } from '../client/sync/sync';
 import type { AirtableRecord, Fields } from '../client/types';
-import { AttachmentFiles } from '../shared/attachmentWrites';
-import { getAirtableClient } from '../shared/executor';
-import { toNodeError } from '../shared/items';
-import { mappedFieldsOf, parseFieldList } from '../shared/mapper';
-import { forItem, ItemOutcomes } from '../shared/outcomes';
-import { groupItems, itemRange, optionsOf, targetOf, useFieldIdsIn, type ItemGroup } from '../shared/parameters';
-import { PreWriteCheck } from '../shared/preWriteCheck';
+import { AttachmentFiles } from '../shared/attachments/attachmentWrites';
+import { getAirtableClient } from '../shared/runtime/executor';
+import { toNodeError } from '../shared/execution/items';
+import { mappedFieldsOf, parseFieldList } from '../shared/execution/mapper';
+import { forItem, ItemOutcomes } from '../shared/execution/outcomes';
+import {
+	groupItems,
+	itemRange,
+	optionsOf,
+	targetOf,
+	useFieldIdsIn,
+	type ItemGroup,
+} from '../shared/execution/parameters';
+import { PreWriteCheck } from '../shared/execution/preWriteCheck';
 import { summaryItem } from './summary';
 
 const MAX_MERGE_FIELDS = 3;

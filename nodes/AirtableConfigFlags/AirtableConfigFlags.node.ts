@@ -1,8 +1,13 @@
+/**
+ * The Config Flags node's type: its description (flags table, operation, outputs) and an execute
+ * that hands off to execute.ts.
+ */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
-import { actionNodeBase } from '../shared/nodeDescription';
-import { authenticationProperty, baseLocator, tableLocator } from '../shared/properties';
+import { listSearch, loadOptions, resourceMapping } from '../shared/editor/methods';
+import { actionNodeBase } from '../shared/editor/nodeDescription';
+import { authenticationProperty, baseLocator, tableLocator } from '../shared/editor/properties';
 import { flagProperties, flagsOperationProperty, outputsExpression } from './description';
 import { executeConfigFlags } from './execute';
 

@@ -1,3 +1,8 @@
+/**
+ * The rollout bucket of a subject for a flag: a stable hash, so a subject lands in the same bucket
+ * in every run and process.
+ */
+
 import { createHash } from 'node:crypto';
 
 /**

@@ -1,6 +1,11 @@
+/**
+ * The Config Flags node's editor properties: the operations (Evaluate, Get All Flags, Route), flag
+ * settings, options and outputs.
+ */
+
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationProperty, optionsCollection, timeBudgetOption } from '../shared/properties';
+import { operationProperty, optionsCollection, timeBudgetOption } from '../shared/editor/properties';
 
 export const flagsOperationProperty = operationProperty(
 	[

@@ -1,3 +1,8 @@
+/**
+ * Deciding whether one flag is on for one subject key (enabled and inside the rollout), and the
+ * errors a flag check can raise.
+ */
+
 import { rolloutBucket } from './bucket';
 import type { FlagDefinition, FlagTable } from './flagTable';
 

@@ -1,8 +1,13 @@
+/**
+ * The Config Flags node's run: reads the flags table per item group through the cache, then
+ * evaluates, routes or lists flags.
+ */
+
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { credentialTypeOf, getAirtableClient } from '../shared/executor';
-import { failedItemOrThrow } from '../shared/items';
-import { groupItems, itemRange, optionsOf, targetOf, type ItemTarget } from '../shared/parameters';
+import { credentialTypeOf, getAirtableClient } from '../shared/runtime/executor';
+import { failedItemOrThrow } from '../shared/execution/items';
+import { groupItems, itemRange, optionsOf, targetOf, type ItemTarget } from '../shared/execution/parameters';
 import { evaluateFlag, flagDetails, type FlagEvaluation, type UnknownFlagPolicy } from './evaluate';
 import { type CachedSnapshot, flagCache } from './flagCache';
 import { buildFlagTable, DEFAULT_COLUMNS, type FlagColumns } from './flagTable';

@@ -1,3 +1,8 @@
+/**
+ * The process-wide cache of read flag tables, so concurrent and repeated flag checks share one
+ * Airtable read within a TTL.
+ */
+
 import { processState, type Registry } from '../client/state';
 import type { FlagTable } from './flagTable';
 

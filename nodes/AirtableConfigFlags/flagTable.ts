@@ -1,3 +1,8 @@
+/**
+ * Turning the records of a flags table into flag definitions: which columns mean what, and how
+ * their cells are parsed.
+ */
+
 import type { AirtableRecord } from '../client/types';
 
 /** Which columns of the flags table hold what; names as they appear in Airtable. */

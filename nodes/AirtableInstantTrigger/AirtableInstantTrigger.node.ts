@@ -1,3 +1,8 @@
+/**
+ * The Instant Trigger node's type: its description and the n8n entry points (webhook lifecycle,
+ * webhook(), trigger()), each handing off to the module that does the work.
+ */
+
 import {
 	type IHookFunctions,
 	type INodeType,
@@ -10,8 +15,13 @@ import {
 	NodeOperationError,
 } from 'n8n-workflow';
 
-import { listSearch, loadOptions } from '../shared/methods';
-import { authenticationProperty, baseLocator, credentialsDescription, tableLocator } from '../shared/properties';
+import { listSearch, loadOptions } from '../shared/editor/methods';
+import {
+	authenticationProperty,
+	baseLocator,
+	credentialsDescription,
+	tableLocator,
+} from '../shared/editor/properties';
 import {
 	eventsProperty,
 	fieldValuesProperty,

@@ -1,3 +1,8 @@
+/**
+ * Converting webhook payload cell values (Airtable's V2 format) into the REST (V1) shape the other
+ * nodes output.
+ */
+
 import type { FieldSchema } from '../client/types';
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * Collapsing pings for one webhook that arrive during a drain into at most one more drain, started
+ * by the first of them.
+ */
+
 import { processState } from '../client/state';
 
 /**

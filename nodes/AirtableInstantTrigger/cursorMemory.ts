@@ -1,4 +1,9 @@
-import { triggerCoordination } from '../shared/triggerCoordination';
+/**
+ * The newest delivered payload cursor per webhook, so a drain never starts from a cursor older
+ * than what was already emitted.
+ */
+
+import { triggerCoordination } from '../shared/queueMode/triggerCoordination';
 
 /**
  * Where drains start. Pings are at-least-once and may reach several processes, and n8n saves

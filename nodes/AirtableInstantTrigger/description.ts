@@ -1,7 +1,12 @@
+/**
+ * The Instant Trigger's editor properties: setup notice, scope, events, watched fields, included
+ * field values and options.
+ */
+
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadAttachmentsOption, maxFileSizeOption } from '../shared/attachmentProperties';
-import { useFieldIdsOption, viewLocator } from '../shared/properties';
+import { downloadAttachmentsOption, maxFileSizeOption } from '../shared/attachments/attachmentProperties';
+import { useFieldIdsOption, viewLocator } from '../shared/editor/properties';
 
 export const setupNotice: INodeProperties = {
 	displayName:

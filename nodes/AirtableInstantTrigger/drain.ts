@@ -1,9 +1,14 @@
+/**
+ * One drain of a webhook: fetch its payloads from the newest delivered cursor, turn them into
+ * items, record the new cursor.
+ */
+
 import type { IDataObject, Logger } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
-import type { BaseSchema } from '../client/schema';
+import type { BaseSchema } from '../client/schema/schema';
 import type { NumberedPayload } from '../client/types';
-import { triggerCoordination } from '../shared/triggerCoordination';
+import { triggerCoordination } from '../shared/queueMode/triggerCoordination';
 import { newestCursor, rememberCursor } from './cursorMemory';
 import { type MappingSettings, needsFreshSchema, type PayloadError, payloadToItems } from './payloadToItems';
 

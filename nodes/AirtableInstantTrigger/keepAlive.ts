@@ -1,17 +1,30 @@
+/**
+ * The trigger's keep-alive cron: refreshes, re-enables, replaces and drains the node's webhook so
+ * it survives quiet bases.
+ */
+
 import type { CronExpression, IDataObject, ITriggerFunctions, Logger } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
-import { triggerItemsWithFiles } from '../shared/attachmentReads';
+import { triggerItemsWithFiles } from '../shared/attachments/attachmentReads';
 import { processState } from '../client/state';
-import { getAirtableClient } from '../shared/executor';
-import { triggerCoordination } from '../shared/triggerCoordination';
+import { getAirtableClient } from '../shared/runtime/executor';
+import { triggerCoordination } from '../shared/queueMode/triggerCoordination';
 import { forgetCursor } from './cursorMemory';
 import { drainWebhook, MAX_PAYLOADS_PER_DRAIN } from './drain';
 import { deleteQuietly, describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
 import { readSettings, type TriggerSettings } from './specification';
 import { isClosed, markClosed, markOpen, nodeKey, withNodeLock } from './nodeLock';
 import { type WebhookState, writeState } from './staticData';
-import { adoptState, clearBacklog, currentState, forgetState, hasBacklog, markBacklog, rememberState } from './webhookMemory';
+import {
+	adoptState,
+	clearBacklog,
+	currentState,
+	forgetState,
+	hasBacklog,
+	markBacklog,
+	rememberState,
+} from './webhookMemory';
 
 /*
  * Keep-alive, and why it works this way.

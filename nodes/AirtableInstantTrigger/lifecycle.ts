@@ -1,13 +1,18 @@
+/**
+ * Creating, checking, replacing and deleting the trigger's Airtable webhook (n8n's webhook
+ * lifecycle and its limits).
+ */
+
 import { type IDataObject, type IHookFunctions, type Logger, NodeOperationError } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
 import { AirtableError } from '../client/errors';
 import type { WebhookInfo, WebhookSpecification } from '../client/types';
-import type { WebhooksHandle } from '../client/webhooks';
-import { credentialTypeOf, getAirtableClient } from '../shared/executor';
-import { toNodeError } from '../shared/items';
-import { PKCE_CREDENTIAL_TYPE } from '../shared/properties';
-import { triggerCoordination } from '../shared/triggerCoordination';
+import type { WebhooksHandle } from '../client/webhooks/webhooks';
+import { credentialTypeOf, getAirtableClient } from '../shared/runtime/executor';
+import { toNodeError } from '../shared/execution/items';
+import { PKCE_CREDENTIAL_TYPE } from '../shared/editor/properties';
+import { triggerCoordination } from '../shared/queueMode/triggerCoordination';
 import { rememberCursor } from './cursorMemory';
 import {
 	readSettings,

@@ -1,5 +1,10 @@
+/**
+ * The per-node lifecycle lock that serialises webhook changes and drains, and the record of nodes
+ * being deactivated.
+ */
+
 import { processState } from '../client/state';
-import { type CoordinationLogger, triggerCoordination } from '../shared/triggerCoordination';
+import { type CoordinationLogger, triggerCoordination } from '../shared/queueMode/triggerCoordination';
 
 /** Which trigger node (workflow + node id) a context belongs to, its lock, and whether it is closing. */
 

@@ -1,6 +1,11 @@
+/**
+ * Turning one webhook payload into the trigger's output items: one per record change, plus schema
+ * and error items.
+ */
+
 import type { IDataObject } from 'n8n-workflow';
 
-import type { BaseSchema } from '../client/schema';
+import type { BaseSchema } from '../client/schema/schema';
 import type {
 	CellValuesByFieldId,
 	NumberedPayload,

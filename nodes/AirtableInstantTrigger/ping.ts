@@ -1,3 +1,8 @@
+/**
+ * Handling one notification ping from Airtable: check its signature, acknowledge it, drain the
+ * payloads and emit the items.
+ */
+
 import type {
 	IDataObject,
 	INodeExecutionData,
@@ -6,18 +11,26 @@ import type {
 } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
-import { verifyWebhookMac } from '../client/webhooks';
-import { triggerItemsWithFiles } from '../shared/attachmentReads';
-import { getAirtableClient } from '../shared/executor';
-import { triggerCoordination } from '../shared/triggerCoordination';
-import { countEmittedChanges, countWebhookPing } from '../shared/webhookMetrics';
+import { verifyWebhookMac } from '../client/webhooks/webhooks';
+import { triggerItemsWithFiles } from '../shared/attachments/attachmentReads';
+import { getAirtableClient } from '../shared/runtime/executor';
+import { triggerCoordination } from '../shared/queueMode/triggerCoordination';
+import { countEmittedChanges, countWebhookPing } from './webhookMetrics';
 import { coalesce } from './coalesce';
 import { type DrainResult, drainWebhook } from './drain';
 import { describeErrorCode, recreateWebhook, webhookLimitFor } from './lifecycle';
 import { readSettings, type TriggerSettings } from './specification';
 import { isClosed, nodeKey, withNodeLock } from './nodeLock';
 import { type WebhookState, writeState } from './staticData';
-import { adoptState, clearBacklog, currentState, forgetState, markBacklog, rememberState, stateForPing } from './webhookMemory';
+import {
+	adoptState,
+	clearBacklog,
+	currentState,
+	forgetState,
+	markBacklog,
+	rememberState,
+	stateForPing,
+} from './webhookMemory';
 import { parkTestItems } from './testMode';
 
 export const MAC_HEADER = 'x-airtable-content-mac';

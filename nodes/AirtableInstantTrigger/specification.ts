@@ -1,8 +1,13 @@
+/**
+ * The trigger's settings as read from its parameters, and the Airtable webhook specification they
+ * translate into.
+ */
+
 import type { IDataObject } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
 import type { WebhookChangeType, WebhookDataType, WebhookSpecification } from '../client/types';
-import { useFieldIdsIn } from '../shared/parameters';
+import { useFieldIdsIn } from '../shared/execution/parameters';
 
 export type RecordEvent = 'created' | 'updated' | 'deleted';
 export type OutputMode = 'records' | 'payloads';

@@ -1,3 +1,8 @@
+/**
+ * The trigger's webhook state as kept in the node's static data: its shape, and reading, writing
+ * and clearing it.
+ */
+
 import type { IDataObject } from 'n8n-workflow';
 
 /*

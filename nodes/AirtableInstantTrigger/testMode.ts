@@ -1,3 +1,8 @@
+/**
+ * The "Listen for test event" hand-off: webhook() parks its items so the manual trigger() run can
+ * emit them.
+ */
+
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { processState } from '../client/state';

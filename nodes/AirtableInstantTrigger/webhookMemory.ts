@@ -1,7 +1,12 @@
+/**
+ * Process-wide memory of the newest webhook state per webhook and per node, which wins over stale
+ * copies of static data.
+ */
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { processState } from '../client/state';
-import { resetTriggerCoordination } from '../shared/triggerCoordination';
+import { resetTriggerCoordination } from '../shared/queueMode/triggerCoordination';
 import { forgetCursor, newestCursor } from './cursorMemory';
 import { forgetClosedNodes } from './nodeLock';
 import { readState, type WebhookState } from './staticData';

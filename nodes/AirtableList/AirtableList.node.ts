@@ -1,9 +1,14 @@
+/**
+ * The List node's type: its description (base, table, view, filter, sort, options) and an execute
+ * that hands off to execute.ts.
+ */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { listSearch, resourceMapping } from '../shared/methods';
-import { actionNodeBase } from '../shared/nodeDescription';
-import { authenticationProperty, baseLocator, tableLocator, viewLocator } from '../shared/properties';
-import { rejectUnknownToolArguments } from '../shared/toolArguments';
+import { listSearch, resourceMapping } from '../shared/editor/methods';
+import { actionNodeBase } from '../shared/editor/nodeDescription';
+import { authenticationProperty, baseLocator, tableLocator, viewLocator } from '../shared/editor/properties';
+import { rejectUnknownToolArguments } from '../shared/tools/toolArguments';
 import { filterProperties, optionsProperty, readProperties, sortProperty } from './description';
 import { executeList } from './execute';
 import { loadOptions } from './methods';

@@ -1,7 +1,12 @@
+/**
+ * The List node's editor properties: filter builder or formula, what and how much to read, sort,
+ * and options.
+ */
+
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadAttachmentsOption, maxFileSizeOption } from '../shared/attachmentProperties';
-import { optionsCollection, timeBudgetOption, useFieldIdsOption } from '../shared/properties';
+import { downloadAttachmentsOption, maxFileSizeOption } from '../shared/attachments/attachmentProperties';
+import { optionsCollection, timeBudgetOption, useFieldIdsOption } from '../shared/editor/properties';
 
 const fieldsDependOn = ['base.value', 'table.value'];
 const conditionsOnly = { show: { filterMode: ['conditions'] } };

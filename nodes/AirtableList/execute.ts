@@ -1,13 +1,18 @@
+/**
+ * The List node's run: one listing per item with its own settings, or one changed-since-last-run
+ * read for the whole run.
+ */
+
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
-import { and } from '../client/formula';
+import { and } from '../client/records/formula';
 import type { AirtableRecord, ListOptions, SortSpec } from '../client/types';
-import { withDownloadedAttachments } from '../shared/attachmentReads';
-import { getAirtableClient } from '../shared/executor';
-import { failedItemOrThrow, outputItem } from '../shared/items';
-import { locatorValueOf, optionsOf, targetOf } from '../shared/parameters';
+import { withDownloadedAttachments } from '../shared/attachments/attachmentReads';
+import { getAirtableClient } from '../shared/runtime/executor';
+import { failedItemOrThrow, outputItem } from '../shared/execution/items';
+import { locatorValueOf, optionsOf, targetOf } from '../shared/execution/parameters';
 import { type FilterParameters, userFilterFormula } from './filter';
 import { ChangeTracker, type IncrementalSettings, readState, writeState } from './incremental';
 

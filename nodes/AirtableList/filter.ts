@@ -1,6 +1,11 @@
+/**
+ * Building the List node's filterByFormula from its condition rows or formula, with values escaped
+ * and checked per type.
+ */
+
 import { DateTime } from 'luxon';
 
-import { and, condition, type ConditionOperator, CONDITION_OPERATORS, or } from '../client/formula';
+import { and, condition, type ConditionOperator, CONDITION_OPERATORS, or } from '../client/records/formula';
 
 export type FilterMode = 'none' | 'conditions' | 'formula';
 export type ValueType = 'auto' | 'string' | 'number' | 'boolean';

@@ -1,8 +1,13 @@
+/**
+ * The List node's "only records changed since last run" mode: the watermark, its overlap, and
+ * dropping repeated records.
+ */
+
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { condition, formulaDate, not } from '../client/formula';
+import { condition, formulaDate, not } from '../client/records/formula';
 import type { AirtableRecord } from '../client/types';
 import { toUtcIso } from './filter';
 

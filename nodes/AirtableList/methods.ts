@@ -1,7 +1,12 @@
+/**
+ * The List node's editor option loaders: the shared ones plus the Last Modified Time field picker
+ * of the incremental mode.
+ */
+
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { getAirtableClient } from '../shared/executor';
-import { loadOptions as sharedLoadOptions } from '../shared/methods';
+import { getAirtableClient } from '../shared/runtime/executor';
+import { loadOptions as sharedLoadOptions } from '../shared/editor/methods';
 
 /** Value for "any field": the formula function instead of a field. */
 export const ANY_FIELD = '';

@@ -1,4 +1,6 @@
-import { toolDescriptionProperty } from '../shared/toolDescription';
+/** The tool description an AI model reads for the List node used as a tool. */
+
+import { toolDescriptionProperty } from '../shared/tools/toolDescription';
 
 /** What a model reads about the List node used as a tool. */
 export const listToolDescription = toolDescriptionProperty(

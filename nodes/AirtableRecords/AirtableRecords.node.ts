@@ -1,10 +1,15 @@
+/**
+ * The Records node's type: its description (operation, record id, per-operation properties) and an
+ * execute that routes to the operation.
+ */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/items';
-import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
-import { actionNodeBase } from '../shared/nodeDescription';
-import { authenticationProperty, baseLocator, tableLocator } from '../shared/properties';
-import { rejectUnknownToolArguments } from '../shared/toolArguments';
+import { toNodeError } from '../shared/execution/items';
+import { listSearch, loadOptions, resourceMapping } from '../shared/editor/methods';
+import { actionNodeBase } from '../shared/editor/nodeDescription';
+import { authenticationProperty, baseLocator, tableLocator } from '../shared/editor/properties';
+import { rejectUnknownToolArguments } from '../shared/tools/toolArguments';
 import { recordsAttachmentsProperty } from './actions/attachments';
 import { recordsOperationProperty } from './actions/operation';
 import { recordsOptionsProperty } from './actions/options';

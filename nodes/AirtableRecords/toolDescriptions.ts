@@ -1,6 +1,8 @@
+/** The tool descriptions an AI model reads for each Records operation used as a tool. */
+
 import type { INodeProperties } from 'n8n-workflow';
 
-import { toolDescriptionsByOperation } from '../shared/toolDescription';
+import { toolDescriptionsByOperation } from '../shared/tools/toolDescription';
 
 const ID_HINT = 'Record IDs start with "rec" (e.g. recAbC123dEf456gHi); find them with a search tool first.';
 const VALUES_HINT =

@@ -1,21 +1,21 @@
+/**
+ * The Airtable client the nodes use: bases, tables, schema and webhooks behind the shared,
+ * throttled request runner.
+ */
+
 import { systemClock, type Clock } from './clock';
 import { AirtableInputError } from './errors';
-import { createFetchExecutor } from './http';
-import { metricsText } from './metrics';
-import { TableHandle } from './records';
-import { RequestRunner } from './request';
-import { REPLAY_FAST_LIMITS, simulatedExecutor } from './simulation';
-import { BaseSchema, cachedSchema } from './schema';
-import { hashIdentity, resolveLimits, Throttle } from './throttle';
-import type {
-	AirtableClientOptions,
-	BaseInfo,
-	ClientStats,
-	HttpExecutor,
-	TableSchema,
-	WhoAmI,
-} from './types';
-import { WebhooksHandle } from './webhooks';
+import { createFetchExecutor } from './transport/http';
+import { metricsText } from './observability/metrics';
+import { TableHandle } from './records/records';
+import { RequestRunner } from './transport/request';
+import { REPLAY_FAST_LIMITS, simulatedExecutor } from './simulation/simulation';
+import { BaseSchema, cachedSchema } from './schema/schema';
+import { hashIdentity, resolveLimits, Throttle } from './transport/throttle';
+import type { AirtableClientOptions, ClientStats } from './options';
+import type { BaseInfo, TableSchema, WhoAmI } from './schema/types';
+import type { HttpExecutor } from './transport/types';
+import { WebhooksHandle } from './webhooks/webhooks';
 
 const DEFAULT_SCHEMA_TTL_MS = 60_000;
 

@@ -1,3 +1,8 @@
+/**
+ * The one home of process-wide state: named, bounded registries for everything that outlives a
+ * client or an execution.
+ */
+
 import { systemClock, type Clock } from './clock';
 
 /**

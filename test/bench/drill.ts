@@ -10,8 +10,21 @@ import type { RunningEmulator } from '../../emulator';
 import { AirtableClient } from '../../nodes/client/AirtableClient';
 import { AirtableError } from '../../nodes/client/errors';
 import type { AirtableRecord, SettledResult } from '../../nodes/client/types';
-import { checkBeforeWrite } from '../../nodes/client/validate';
-import { baseId, benchBase, item, items, machine, MERGE_FIELD, round, say, seedRecords, sleep, TABLE, TOKEN } from './common';
+import { checkBeforeWrite } from '../../nodes/client/schema/validate';
+import {
+	baseId,
+	benchBase,
+	item,
+	items,
+	machine,
+	MERGE_FIELD,
+	round,
+	say,
+	seedRecords,
+	sleep,
+	TABLE,
+	TOKEN,
+} from './common';
 import { emulator, observe } from './emulator';
 import { checkDeliveries, Receiver } from './receiver';
 import { triggerClusterDrill } from './triggerCluster';

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { AirtableClient } from '../../nodes/client/AirtableClient';
-import { verifyWebhookMac } from '../../nodes/client/webhooks';
+import { verifyWebhookMac } from '../../nodes/client/webhooks/webhooks';
 import type { RunningEmulator } from '../../emulator';
 import { TABLE, tableId, TOKEN } from './common';
 

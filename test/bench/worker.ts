@@ -6,10 +6,10 @@
 import Airtable from 'airtable';
 
 import { AirtableClient } from '../../nodes/client/AirtableClient';
-import type { TableHandle } from '../../nodes/client/records';
-import { changedFields } from '../../nodes/client/syncCompare';
+import type { TableHandle } from '../../nodes/client/records/records';
+import { changedFields } from '../../nodes/client/sync/syncCompare';
 import type { Fields } from '../../nodes/client/types';
-import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/redisStore';
+import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/queueMode/redisStore';
 import { item, items, MERGE_FIELD, TABLE, tableId, TOKEN, type BenchFields } from './common';
 
 export type WriteImpl = 'ours' | 'ajs-seq' | 'ajs-par';

@@ -1,9 +1,17 @@
 import nock, { type DataMatcherMap, type ReplyHeaders } from 'nock';
 
-import { AirtableError, BaseSchema, type AirtableClient } from '../../index';
+import { AirtableError, BaseSchema, type AirtableClient } from '../..';
 import { toRestCellValue } from '../../nodes/AirtableInstantTrigger/cellValues';
 import { api, BASE, makeClient, TABLE, TABLE_PATH, useNock } from '../unit/helpers';
-import { contractCase, errorCases, metaCases, recordCases, webhookCases, webhookSchema, type ContractCase } from './corpus';
+import {
+	contractCase,
+	errorCases,
+	metaCases,
+	recordCases,
+	webhookCases,
+	webhookSchema,
+	type ContractCase,
+} from './corpus';
 
 useNock();
 

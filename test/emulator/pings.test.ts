@@ -2,7 +2,7 @@ import { createHmac } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
 import { DEMO_IDS, macFor } from '../../emulator';
-import { verifyWebhookMac } from '../../nodes/client/webhooks';
+import { verifyWebhookMac } from '../../nodes/client/webhooks/webhooks';
 import { BASE, type Json, sleep, startHarness, waitFor, type Harness } from './helpers';
 
 interface Received {

@@ -8,13 +8,13 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { createN8nExecutor, credentialTypeOf } from '../../nodes/shared/executor';
+import { createN8nExecutor, credentialTypeOf } from '../../nodes/shared/runtime/executor';
 import {
 	authenticationProperty,
 	credentialsDescription,
 	PKCE_CREDENTIAL_TYPE,
 	TOKEN_CREDENTIAL_TYPE,
-} from '../../nodes/shared/properties';
+} from '../../nodes/shared/editor/properties';
 import { TestCredentialsHelper } from './harness/credentials-helper';
 import { runNode } from './harness/run-node';
 

@@ -6,7 +6,7 @@ import { callListSearch, callLoadOptions } from './harness/editor-methods';
 import { runNode } from './harness/run-node';
 
 /*
- * The base / table / view resource locators every node shares (nodes/shared/properties.ts
+ * The base / table / view resource locators every node shares (nodes/shared/editor/properties.ts
  * and methods.ts): list searches served by the metadata API, and ids pulled out of URLs
  * pasted from the browser.
  */

@@ -3,8 +3,8 @@
  * Config comes in WORKER_CONFIG (JSON); it prints JSON lines (ready, warn, info, done) and
  * starts hammering the base when the parent writes "go" on stdin.
  */
-import { AirtableClient, createFetchExecutor, type ClientLimits, type HttpExecutor } from '../../index';
-import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/redisStore';
+import { AirtableClient, createFetchExecutor, type ClientLimits, type HttpExecutor } from '../..';
+import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/queueMode/redisStore';
 
 export interface WorkerConfig {
 	apiUrl: string;

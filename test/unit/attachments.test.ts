@@ -1,7 +1,12 @@
 import nock from 'nock';
 import { Readable } from 'node:stream';
 
-import { AirtableAttachmentError, AirtableUnknownOutcomeError, rootForHost, type AttachmentCell } from '../../index';
+import {
+	AirtableAttachmentError,
+	AirtableUnknownOutcomeError,
+	rootForHost,
+	type AttachmentCell,
+} from '../..';
 import { BASE, makeClient, record, TABLE, TOKEN, useNock } from './helpers';
 
 useNock();

@@ -1,5 +1,11 @@
-import { AirtableServerError, AirtableUnavailableError, metricsText, type ClientLimits, type HttpResponse } from '../../index';
-import { resetMetrics } from '../../nodes/client/metrics';
+import {
+	AirtableServerError,
+	AirtableUnavailableError,
+	metricsText,
+	type ClientLimits,
+	type HttpResponse,
+} from '../..';
+import { resetMetrics } from '../../nodes/client/observability/metrics';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, TABLE, useNock } from './helpers';
 import { sample } from './metricsSupport';
@@ -150,7 +156,7 @@ describe('circuit breaker per base', () => {
 
 	it('counts network failures too, and stops a call retrying into an open breaker', async () => {
 		const clock = new FakeClock();
-		const { TransportError } = await import('../../nodes/client/http');
+		const { TransportError } = await import('../../nodes/client/transport/http');
 		const executor = stubExecutor(clock, () => Promise.reject(new TransportError('ECONNRESET', true, 'reset')));
 		const client = makeClient({ executor, clock }, { ...LIMITS, maxRetries: 10, retryBaseDelayMs: 100 });
 		const error = await outcome(clock, client.base(BASE).table(TABLE).get('recA'));

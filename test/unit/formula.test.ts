@@ -8,7 +8,7 @@ import {
 	formulaValue,
 	not,
 	or,
-} from '../../index';
+} from '../..';
 
 describe('escaping', () => {
 	it('escapes quotes, backslashes, newlines and tabs', () => {

@@ -1,7 +1,15 @@
 import nock from 'nock';
 
-import { AirtableClient, AirtableError, AirtableNotSentError, createFetchExecutor, RequestNotSentError, TransportError } from '../../index';
-import { createN8nExecutor, type AirtableContext } from '../../nodes/shared/executor';
+import {
+	AirtableClient,
+	AirtableError,
+	AirtableNotSentError,
+	createFetchExecutor,
+	RequestNotSentError,
+	TransportError,
+} from '../..';
+import type { AirtableContext } from '../../nodes/shared/runtime/context';
+import { createN8nExecutor } from '../../nodes/shared/runtime/executor';
 import { API, api, BASE, FAST_LIMITS, makeClient, TABLE, TOKEN, useNock } from './helpers';
 
 useNock();

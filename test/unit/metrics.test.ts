@@ -1,5 +1,14 @@
-import { AirtableClient, metricsText, recordCircuitBreakerState, recordWebhookEvent, type AirtableRequestEvent, type ClientLimits, type ClientLogger, type HttpRequest } from '../../index';
-import { resetMetrics } from '../../nodes/client/metrics';
+import {
+	AirtableClient,
+	metricsText,
+	recordCircuitBreakerState,
+	recordWebhookEvent,
+	type AirtableRequestEvent,
+	type ClientLimits,
+	type ClientLogger,
+	type HttpRequest,
+} from '../..';
+import { resetMetrics } from '../../nodes/client/observability/metrics';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 import { sample, scriptedExecutor, type ScriptedAnswer } from './metricsSupport';
 

@@ -1,12 +1,12 @@
-import { recordCircuitBreakerState, recordWebhookEvent } from '../../index';
-import { resetMetrics } from '../../nodes/client/metrics';
+import { recordCircuitBreakerState, recordWebhookEvent } from '../..';
+import { resetMetrics } from '../../nodes/client/observability/metrics';
 import {
 	exposeMetricsToN8n,
 	findN8nPromClient,
 	mirrorMetricsInto,
 	resetN8nMetrics,
 	type PromClient,
-} from '../../nodes/shared/n8nMetrics';
+} from '../../nodes/shared/runtime/n8nMetrics';
 
 /** A stand-in for prom-client's API: records what was registered and every change. */
 function fakePromClient() {

@@ -1,6 +1,6 @@
-import { metricsText } from '../../index';
-import { resetMetrics } from '../../nodes/client/metrics';
-import { countEmittedChanges, countWebhookPing } from '../../nodes/shared/webhookMetrics';
+import { metricsText } from '../..';
+import { resetMetrics } from '../../nodes/client/observability/metrics';
+import { countEmittedChanges, countWebhookPing } from '../../nodes/AirtableInstantTrigger/webhookMetrics';
 import { sample } from './metricsSupport';
 
 const BASE = 'appWEBHOOKMETRIC1';

@@ -3,9 +3,14 @@ import {
 	AirtableServerError,
 	AirtableUnknownOutcomeError,
 	DEFAULT_LIMITS,
-} from '../../index';
-import { answerMayBeLost, backoffDelay, decideRetry, parseRetryAfter } from '../../nodes/client/retry';
-import { TransportError } from '../../nodes/client/http';
+} from '../..';
+import {
+	answerMayBeLost,
+	backoffDelay,
+	decideRetry,
+	parseRetryAfter,
+} from '../../nodes/client/transport/retry';
+import { TransportError } from '../../nodes/client/transport/http';
 import { FakeClock } from '../support/fakeClock';
 import {
 	api,

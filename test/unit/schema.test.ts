@@ -1,4 +1,4 @@
-import { BaseSchema, isWritableField, READ_ONLY_FIELD_TYPES, type TableSchema } from '../../index';
+import { BaseSchema, isWritableField, READ_ONLY_FIELD_TYPES, type TableSchema } from '../..';
 import { FakeClock } from '../support/fakeClock';
 import { api, BASE, makeClient, useNock } from './helpers';
 

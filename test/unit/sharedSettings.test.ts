@@ -1,7 +1,7 @@
 import net from 'node:net';
 
-import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/redisStore';
-import { n8nQueueRedisOptions, readSettings } from '../../nodes/shared/settings';
+import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/queueMode/redisStore';
+import { n8nQueueRedisOptions, readSettings } from '../../nodes/shared/runtime/settings';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, TABLE, useNock } from './helpers';
 

@@ -2,9 +2,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { AirtableClient, AirtableReplayExhaustedError, AirtableReplayMismatchError, type Cassette, type SimulationOptions } from '../../index';
+import {
+	AirtableClient,
+	AirtableReplayExhaustedError,
+	AirtableReplayMismatchError,
+	type Cassette,
+	type SimulationOptions,
+} from '../..';
 import { systemClock } from '../../nodes/client/clock';
-import { resetSimulationSessions, simulatedExecutor } from '../../nodes/client/simulation';
+import { resetSimulationSessions, simulatedExecutor } from '../../nodes/client/simulation/simulation';
 import { api, BASE, FAST_LIMITS, TABLE, TABLE_PATH, TOKEN, useNock } from './helpers';
 
 useNock();

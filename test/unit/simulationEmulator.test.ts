@@ -3,8 +3,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { AirtableClient, type Cassette } from '../../index';
-import { resetSimulationSessions } from '../../nodes/client/simulation';
+import { AirtableClient, type Cassette } from '../..';
+import { resetSimulationSessions } from '../../nodes/client/simulation/simulation';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 
 const BASE = 'appREPLAYEMU00001';

@@ -1,4 +1,4 @@
-import { simulationFromEnv } from '../../nodes/shared/simulationSettings';
+import { simulationFromEnv } from '../../nodes/shared/runtime/simulationSettings';
 
 describe('record / replay from the environment', () => {
 	it('is off unless AIRTABLE_SYNC_SIMULATION says record or replay', () => {

@@ -1,6 +1,6 @@
-import { changedFields, isEmptyCell, sameCell } from '../../nodes/client/syncCompare';
-import { exactKeyOf, looseKeyOf, missingMergeFields, type KeyTypes } from '../../nodes/client/keyMatch';
-import { toCellValue } from '../../nodes/shared/mapper';
+import { changedFields, isEmptyCell, sameCell } from '../../nodes/client/sync/syncCompare';
+import { exactKeyOf, looseKeyOf, missingMergeFields, type KeyTypes } from '../../nodes/client/sync/keyMatch';
+import { toCellValue } from '../../nodes/shared/execution/mapper';
 
 describe('Skip Unchanged: sameCell', () => {
 	it('treats the ways Airtable stores "empty" as equal', () => {

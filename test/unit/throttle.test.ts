@@ -1,6 +1,6 @@
-import { AirtableQuotaError, AirtableRateLimitError, type ClientLimits, type HttpResponse } from '../../index';
-import type { SharedLimitStore } from '../../nodes/client/sharedLimits';
-import { throttleRegistryKeys, WindowLimiter } from '../../nodes/client/throttle';
+import { AirtableQuotaError, AirtableRateLimitError, type ClientLimits, type HttpResponse } from '../..';
+import type { SharedLimitStore } from '../../nodes/client/transport/sharedLimits';
+import { throttleRegistryKeys, WindowLimiter } from '../../nodes/client/transport/throttle';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, TABLE, TOKEN, useNock } from './helpers';
 

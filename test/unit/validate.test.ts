@@ -1,6 +1,13 @@
-import { AirtableValueError, checkBeforeWrite, checkRecords, checkValue, describeValue, MAX_TEXT_LENGTH } from '../../nodes/client/validate';
+import {
+	AirtableValueError,
+	checkBeforeWrite,
+	checkRecords,
+	checkValue,
+	describeValue,
+	MAX_TEXT_LENGTH,
+} from '../../nodes/client/schema/validate';
 import { AirtableNotFoundError } from '../../nodes/client/errors';
-import { BaseSchema } from '../../nodes/client/schema';
+import { BaseSchema } from '../../nodes/client/schema/schema';
 import type { FieldSchema, TableSchema } from '../../nodes/client/types';
 
 /** Field definitions in the metadata API's shape (reference §5.2/5.3), written for these tests. */

@@ -1,6 +1,8 @@
+/** The Records node's attachment upload property, shown on the operations that write fields. */
+
 import type { INodeProperties } from 'n8n-workflow';
 
-import { attachmentsToUploadProperty } from '../../shared/attachmentProperties';
+import { attachmentsToUploadProperty } from '../../shared/attachments/attachmentProperties';
 import { WRITE_OPERATIONS } from './operation';
 
 /** Files for attachment fields, on the operations that write fields. */

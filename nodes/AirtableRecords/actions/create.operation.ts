@@ -1,8 +1,13 @@
+/**
+ * The Records node's Create operation: its properties and its execute, which hands the items to
+ * the shared write loop.
+ */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { AirtableRecord, Fields } from '../../client/types';
-import { mappedFieldsOf } from '../../shared/mapper';
-import { fieldsMapperProperty } from '../../shared/properties';
+import { mappedFieldsOf } from '../../shared/execution/mapper';
+import { fieldsMapperProperty } from '../../shared/editor/properties';
 import { recordJson } from './recordJson';
 import { writeRecords } from './writeRecords';
 

@@ -1,3 +1,8 @@
+/**
+ * The Records node's Delete operation: its (empty) properties and its execute, deleting the record
+ * each item names.
+ */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { DeletedRecord } from '../../client/types';

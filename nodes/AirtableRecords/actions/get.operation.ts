@@ -1,9 +1,11 @@
+/** The Records node's Get operation: its (empty) properties and its execute, one GET per item. */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { withDownloadedAttachments } from '../../shared/attachmentReads';
-import { getAirtableClient } from '../../shared/executor';
-import { forItem, ItemOutcomes } from '../../shared/outcomes';
-import { optionsOf, targetOf, useFieldIdsIn } from '../../shared/parameters';
+import { withDownloadedAttachments } from '../../shared/attachments/attachmentReads';
+import { getAirtableClient } from '../../shared/runtime/executor';
+import { forItem, ItemOutcomes } from '../../shared/execution/outcomes';
+import { optionsOf, targetOf, useFieldIdsIn } from '../../shared/execution/parameters';
 import { recordIdOf } from './recordId';
 import { recordJson } from './recordJson';
 

@@ -1,13 +1,25 @@
+/**
+ * The Records node's Get Many by IDs operation: fetches the items' record ids 100 at a time
+ * through a RECORD_ID() formula.
+ */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { AirtableClient } from '../../client/AirtableClient';
 import { AirtableError } from '../../client/errors';
-import { formulaValue, or } from '../../client/formula';
+import { formulaValue, or } from '../../client/records/formula';
 import type { AirtableRecord } from '../../client/types';
-import { withDownloadedAttachments } from '../../shared/attachmentReads';
-import { getAirtableClient } from '../../shared/executor';
-import { forItem, ItemOutcomes } from '../../shared/outcomes';
-import { groupItems, itemRange, optionsOf, targetOf, useFieldIdsIn, type ItemTarget } from '../../shared/parameters';
+import { withDownloadedAttachments } from '../../shared/attachments/attachmentReads';
+import { getAirtableClient } from '../../shared/runtime/executor';
+import { forItem, ItemOutcomes } from '../../shared/execution/outcomes';
+import {
+	groupItems,
+	itemRange,
+	optionsOf,
+	targetOf,
+	useFieldIdsIn,
+	type ItemTarget,
+} from '../../shared/execution/parameters';
 import { recordIdOf } from './recordId';
 import { recordJson } from './recordJson';
 

@@ -1,4 +1,9 @@
-import { operationProperty } from '../../shared/properties';
+/**
+ * The Records node's list of operations: their names, the Operation property and which operations
+ * write fields.
+ */
+
+import { operationProperty } from '../../shared/editor/properties';
 
 export type RecordsOperation = 'create' | 'get' | 'getManyByIds' | 'update' | 'replace' | 'delete';
 

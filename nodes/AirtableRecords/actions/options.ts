@@ -1,11 +1,13 @@
-import { downloadAttachmentsOption, maxFileSizeOption } from '../../shared/attachmentProperties';
+/** The Records node's Options collection, with the options each operation shows. */
+
+import { downloadAttachmentsOption, maxFileSizeOption } from '../../shared/attachments/attachmentProperties';
 import {
 	ignoreFieldsOption,
 	optionsCollection,
 	timeBudgetOption,
 	typecastOption,
 	useFieldIdsOption,
-} from '../../shared/properties';
+} from '../../shared/editor/properties';
 import { type RecordsOperation, WRITE_OPERATIONS } from './operation';
 
 const READ_OPERATIONS: RecordsOperation[] = ['get', 'getManyByIds'];

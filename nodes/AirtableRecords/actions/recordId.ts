@@ -1,3 +1,8 @@
+/**
+ * The Records node's Record ID property, and reading it per item with a check that names the
+ * problem.
+ */
+
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { AirtableInputError } from '../../client/errors';

@@ -1,3 +1,5 @@
+/** The shape in which the Records node outputs a record. */
+
 import type { IDataObject } from 'n8n-workflow';
 
 import type { AirtableRecord } from '../../client/types';

@@ -1,3 +1,8 @@
+/**
+ * The Records node's Replace operation: Update's properties plus a warning, and an execute that
+ * overwrites records (PUT).
+ */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { updateRecords } from './updateRecords';

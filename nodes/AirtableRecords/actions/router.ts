@@ -1,3 +1,8 @@
+/**
+ * The Records node's operation table: every operation's properties for the editor, and running the
+ * one the node is set to.
+ */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';

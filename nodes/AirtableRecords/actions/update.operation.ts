@@ -1,6 +1,11 @@
+/**
+ * The Records node's Update operation: its properties and its execute, which hands the items to
+ * the shared write loop.
+ */
+
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { fieldsMapperProperty } from '../../shared/properties';
+import { fieldsMapperProperty } from '../../shared/editor/properties';
 import { updateRecords } from './updateRecords';
 
 export const properties: INodeProperties[] = [

@@ -1,7 +1,12 @@
+/**
+ * What Update (PATCH) and Replace (PUT) share: writing the mapped fields into the record each item
+ * names.
+ */
+
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { AirtableRecord, RecordUpdate } from '../../client/types';
-import { mappedFieldsOf, mappedValueOf } from '../../shared/mapper';
+import { mappedFieldsOf, mappedValueOf } from '../../shared/execution/mapper';
 import { recordIdOf } from './recordId';
 import { recordJson } from './recordJson';
 import { writeRecords } from './writeRecords';

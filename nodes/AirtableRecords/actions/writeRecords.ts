@@ -1,13 +1,26 @@
+/**
+ * The Records node's one write loop: groups items by target, checks them against the schema, and
+ * writes 10 per request.
+ */
+
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { TableHandle } from '../../client/records';
+import type { TableHandle } from '../../client/records/records';
 import type { Fields, SettledResult } from '../../client/types';
-import { AttachmentFiles, type WriteKind } from '../../shared/attachmentWrites';
-import { getAirtableClient } from '../../shared/executor';
-import { parseFieldList } from '../../shared/mapper';
-import { forItem, ItemOutcomes } from '../../shared/outcomes';
-import { groupItems, itemRange, optionsOf, targetOf, useFieldIdsIn, type ItemTarget } from '../../shared/parameters';
-import { PreWriteCheck } from '../../shared/preWriteCheck';
+import { AttachmentFiles } from '../../shared/attachments/attachmentWrites';
+import type { WriteKind } from '../../shared/attachments/attachmentTypes';
+import { getAirtableClient } from '../../shared/runtime/executor';
+import { parseFieldList } from '../../shared/execution/mapper';
+import { forItem, ItemOutcomes } from '../../shared/execution/outcomes';
+import {
+	groupItems,
+	itemRange,
+	optionsOf,
+	targetOf,
+	useFieldIdsIn,
+	type ItemTarget,
+} from '../../shared/execution/parameters';
+import { PreWriteCheck } from '../../shared/execution/preWriteCheck';
 
 /** What decides which requests an item can share: where it goes and with which flags. */
 interface WriteGroupKey extends ItemTarget {

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { IBinaryData } from 'n8n-workflow';
 
-import { triggerItemsWithFiles } from '../../../nodes/shared/attachmentReads';
+import { triggerItemsWithFiles } from '../../../nodes/shared/attachments/attachmentReads';
 import {
 	binaryPropertyName,
 	downloadAttachmentsToItems,
@@ -9,7 +9,7 @@ import {
 	parseBinarySelection,
 	type BinaryWriter,
 	type RecordItem,
-} from '../../../nodes/shared/binary';
+} from '../../../nodes/shared/attachments/binary';
 import { BASE, makeClient, record, TABLE, useNock } from '../helpers';
 
 useNock();

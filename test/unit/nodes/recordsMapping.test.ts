@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { recordIdFormula } from '../../../nodes/AirtableRecords/actions/getManyByIds.operation';
 import { recordIdOf } from '../../../nodes/AirtableRecords/actions/recordId';
 import { recordJson } from '../../../nodes/AirtableRecords/actions/recordJson';
-import { mappedFieldsOf, mappedValueOf, parseFieldList } from '../../../nodes/shared/mapper';
+import { mappedFieldsOf, mappedValueOf, parseFieldList } from '../../../nodes/shared/execution/mapper';
 
 function contextWith(parameters: Record<string, unknown>, items: IDataObject[] = [{}]) {
 	const ctx = mockDeep<IExecuteFunctions>();

@@ -1,10 +1,16 @@
 import { mockDeep } from 'jest-mock-extended';
-import { type IExecuteFunctions, type INode, type INodeTypeDescription, NodeHelpers, type INodeType } from 'n8n-workflow';
+import {
+	type IExecuteFunctions,
+	type INode,
+	type INodeTypeDescription,
+	NodeHelpers,
+	type INodeType,
+} from 'n8n-workflow';
 
 import { AirtableBatchUpsert } from '../../../nodes/AirtableBatchUpsert/AirtableBatchUpsert.node';
 import { AirtableList } from '../../../nodes/AirtableList/AirtableList.node';
 import { AirtableRecords } from '../../../nodes/AirtableRecords/AirtableRecords.node';
-import { rejectUnknownToolArguments } from '../../../nodes/shared/toolArguments';
+import { rejectUnknownToolArguments } from '../../../nodes/shared/tools/toolArguments';
 
 /** The node as n8n's loader wraps it for AI use: same properties, type name ending in "Tool". */
 function asTool(node: INodeType): INodeType {

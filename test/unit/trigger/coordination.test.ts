@@ -1,5 +1,5 @@
 import { coalesce, resetCoalescing } from '../../../nodes/AirtableInstantTrigger/coalesce';
-import { TriggerCoordination } from '../../../nodes/shared/triggerCoordination';
+import { TriggerCoordination } from '../../../nodes/shared/queueMode/triggerCoordination';
 
 /** A promise the test settles by hand: nothing here depends on wall-clock time. */
 function gate<T = void>() {

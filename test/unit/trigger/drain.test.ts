@@ -1,6 +1,6 @@
 import { newestCursor, rememberCursor } from '../../../nodes/AirtableInstantTrigger/cursorMemory';
 import { drainWebhook } from '../../../nodes/AirtableInstantTrigger/drain';
-import { triggerCoordination } from '../../../nodes/shared/triggerCoordination';
+import { triggerCoordination } from '../../../nodes/shared/queueMode/triggerCoordination';
 import type { WebhookPayload } from '../../../nodes/client/types';
 import { api, makeClient, useNock } from '../helpers';
 import { BASE_ID, defaultSettings, payload, TABLE_ID, tasksTable } from './fixtures';

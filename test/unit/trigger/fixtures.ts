@@ -1,4 +1,4 @@
-import { BaseSchema } from '../../../nodes/client/schema';
+import { BaseSchema } from '../../../nodes/client/schema/schema';
 import type { NumberedPayload, TableSchema, WebhookPayload } from '../../../nodes/client/types';
 import type { MappingSettings } from '../../../nodes/AirtableInstantTrigger/payloadToItems';
 

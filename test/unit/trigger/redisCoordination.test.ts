@@ -1,4 +1,7 @@
-import { createTriggerCoordination, type TriggerCoordination } from '../../../nodes/shared/triggerCoordination';
+import {
+	createTriggerCoordination,
+	type TriggerCoordination,
+} from '../../../nodes/shared/queueMode/triggerCoordination';
 import { startRedis, type RedisServer } from '../../redis/redisServer';
 
 /*
