@@ -60,6 +60,11 @@ export {
 } from './nodes/client/sync/sync';
 export type { KeyType, KeyTypes } from './nodes/client/sync/keyMatch';
 export { BaseSchema, READ_ONLY_FIELD_TYPES, isWritableField } from './nodes/client/schema/schema';
+export { FIELD_TYPES, fieldTypeInfo, type FieldTypeInfo } from './nodes/client/schema/fieldTypes';
+export { SCHEMA_WRITE_SCOPE, type FieldSpec, type FieldUpdate, type TableSpec } from './nodes/client/schema/schemaWrites';
+export { describeTable, type DescribedField, type DescribedTable } from './nodes/client/schema/describe';
+export { RecordCommentsHandle, mention, MAX_COMMENTS_PAGE_SIZE } from './nodes/client/comments/comments';
+export { AirtableScopeError } from './nodes/client/scopes';
 export {
 	createFetchExecutor,
 	TransportError,

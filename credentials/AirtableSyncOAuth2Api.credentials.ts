@@ -7,7 +7,8 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { apiBaseUrlProperty } from './apiBaseUrl';
 
-const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read webhook:manage';
+const DEFAULT_SCOPES =
+	'data.records:read data.records:write schema.bases:read schema.bases:write data.recordComments:read data.recordComments:write webhook:manage';
 
 /**
  * OAuth2 authorization code with PKCE (S256), as Airtable requires. Token refresh is n8n's
@@ -65,7 +66,7 @@ export class AirtableSyncOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_SCOPES,
 			description:
-				'Space-separated Airtable scopes. The Instant Trigger needs webhook:manage; every node needs schema.bases:read for its base and table lists.',
+				'Space-separated Airtable scopes, each enabled on your OAuth integration. Every node needs schema.bases:read for its base and table lists; the Instant Trigger needs webhook:manage; Airtable Base\'s create and update operations need schema.bases:write; Airtable Comments needs data.recordComments:read and :write. Remove what you do not use.',
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

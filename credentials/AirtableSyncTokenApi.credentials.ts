@@ -36,7 +36,7 @@ export class AirtableSyncTokenApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'Personal access token from airtable.com/create/tokens. Give it the scopes data.records:read, data.records:write and schema.bases:read (plus webhook:manage for the Instant Trigger) and access to the bases you use.',
+				'Personal access token from airtable.com/create/tokens. Give it the scopes data.records:read, data.records:write and schema.bases:read (plus webhook:manage for the Instant Trigger, schema.bases:write to create tables and fields, data.recordComments:read and :write for comments) and access to the bases you use.',
 		},
 		apiBaseUrlProperty,
 	];

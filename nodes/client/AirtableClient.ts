@@ -11,9 +11,10 @@ import { TableHandle } from './records/records';
 import { RequestRunner } from './transport/request';
 import { REPLAY_FAST_LIMITS, simulatedExecutor } from './simulation/simulation';
 import { BaseSchema, cachedSchema } from './schema/schema';
+import { SchemaWriter, type FieldSpec, type FieldUpdate, type TableSpec } from './schema/schemaWrites';
 import { hashIdentity, resolveLimits, Throttle } from './transport/throttle';
 import type { AirtableClientOptions, ClientStats } from './options';
-import type { BaseInfo, TableSchema, WhoAmI } from './schema/types';
+import type { BaseInfo, FieldSchema, TableSchema, WhoAmI } from './schema/types';
 import type { HttpExecutor } from './transport/types';
 import { WebhooksHandle } from './webhooks/webhooks';
 
@@ -53,6 +54,23 @@ export class BaseHandle {
 			});
 			return new BaseSchema(this.id, Array.isArray(response?.tables) ? response.tables : []);
 		});
+	}
+
+	/** Schema writes (scope schema.bases:write); each revises the cached schema. */
+	private get schemaWriter(): SchemaWriter {
+		return new SchemaWriter(this.runner, this.id, { key: this.schemaCacheKey, ttlMs: this.schemaTtlMs, clock: this.clock });
+	}
+
+	async createTable(spec: TableSpec): Promise<TableSchema> {
+		return await this.schemaWriter.createTable(spec);
+	}
+
+	async createField(table: string, spec: FieldSpec): Promise<FieldSchema> {
+		return await this.schemaWriter.createField(table, spec);
+	}
+
+	async updateField(table: string, fieldId: string, update: FieldUpdate): Promise<FieldSchema> {
+		return await this.schemaWriter.updateField(table, fieldId, update);
 	}
 }
 

@@ -9,4 +9,5 @@ export type * from './records/types';
 export type * from './transport/types';
 export type * from './schema/types';
 export type * from './webhooks/types';
+export type * from './comments/types';
 export type * from './options';

@@ -54,12 +54,22 @@ describe('OAuth2 credential (airtableSyncOAuth2Api)', () => {
 		expect(property(credential, 'authentication')).toMatchObject({ type: 'hidden', default: 'header' });
 	});
 
-	it('asks for the scopes every node needs, webhook:manage included, and lets users edit them', () => {
+	it('asks for the scopes every node needs (webhook:manage, schema writes and comments included) and lets users edit them', () => {
 		const scope = property(credential, 'scope');
 		expect(scope?.type).toBe('string');
 		expect(String(scope?.default).split(' ').sort()).toEqual(
-			['data.records:read', 'data.records:write', 'schema.bases:read', 'webhook:manage'].sort(),
+			[
+				'data.records:read',
+				'data.records:write',
+				'schema.bases:read',
+				'schema.bases:write',
+				'data.recordComments:read',
+				'data.recordComments:write',
+				'webhook:manage',
+			].sort(),
 		);
+		expect(scope?.description).toMatch(/schema\.bases:write/);
+		expect(scope?.description).toMatch(/data\.recordComments:read/);
 	});
 
 	it("points at Airtable's authorize and token endpoints by default", async () => {

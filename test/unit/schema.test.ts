@@ -78,7 +78,8 @@ describe('base schema', () => {
 	});
 
 	it('knows which field types are read-only', () => {
-		expect(READ_ONLY_FIELD_TYPES.size).toBe(12);
+		expect(READ_ONLY_FIELD_TYPES.size).toBe(13);
+		expect(isWritableField({ type: 'manualSort' })).toBe(false);
 		expect(isWritableField({ type: 'formula' })).toBe(false);
 		expect(isWritableField({ type: 'multipleLookupValues' })).toBe(false);
 		expect(isWritableField({ type: 'singleLineText' })).toBe(true);

@@ -1,15 +1,11 @@
 /**
- * The Records node's Record ID property, and reading it per item with a check that names the
- * problem.
+ * The Records node's Record ID property. Reading it per item, with a check that names the
+ * problem, is shared with the Comments node (shared/execution/recordId.ts).
  */
 
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { AirtableInputError } from '../../client/errors';
 import type { RecordsOperation } from './operation';
-
-/** Airtable record ids: "rec" and (today) 14 letters or digits. */
-const RECORD_ID = /^rec[a-zA-Z0-9]{3,}$/;
 
 const BY_ID_OPERATIONS: RecordsOperation[] = ['get', 'getManyByIds', 'update', 'replace', 'delete'];
 
@@ -25,23 +21,4 @@ export const recordIdProperty: INodeProperties = {
 	displayOptions: { show: { operation: BY_ID_OPERATIONS } },
 };
 
-/** The item's Record ID parameter, checked so a typo fails this item alone and says why. */
-export function recordIdOf(ctx: IExecuteFunctions, itemIndex: number, fallback?: () => unknown): string {
-	let raw = ctx.getNodeParameter('recordId', itemIndex, '') as unknown;
-	if ((raw === undefined || raw === null || raw === '') && fallback) raw = fallback();
-	const id = typeof raw === 'string' ? raw.trim() : raw === undefined || raw === null ? '' : String(raw);
-	if (!id) {
-		throw new AirtableInputError(
-			`Item ${itemIndex}: the Record ID is empty; map it from the input, e.g. {{ $json.id }}`,
-			{ itemIndexes: [itemIndex] },
-		);
-	}
-	if (!RECORD_ID.test(id)) {
-		throw new AirtableInputError(
-			`Item ${itemIndex}: "${id.length > 40 ? `${id.slice(0, 40)}…` : id}" is not an Airtable record ID ` +
-				'(record IDs start with "rec", e.g. recAbC123dEf456gHi)',
-			{ itemIndexes: [itemIndex] },
-		);
-	}
-	return id;
-}
+export { recordIdOf } from '../../shared/execution/recordId';

@@ -13,6 +13,7 @@ import {
 	type UploadInput,
 } from '../attachments/attachments';
 import { runChunks, settleChunks, type Chunk } from './batch';
+import { RecordCommentsHandle } from '../comments/comments';
 import { AirtableError, AirtableInputError, type ErrorContext } from '../errors';
 import {
 	listPageRequest,
@@ -63,6 +64,11 @@ export class TableHandle {
 	) {
 		if (!table) throw new AirtableInputError('A table id or name is required', { baseId });
 		this.path = `/v0/${encodeURIComponent(baseId)}/${encodeURIComponent(table)}`;
+	}
+
+	/** The comments of one record of this table. */
+	comments(recordId: string): RecordCommentsHandle {
+		return new RecordCommentsHandle(this.runner, this.baseId, this.table, recordId, this.path);
 	}
 
 	/* ---------------------------------------------------------------- reads */

@@ -21,6 +21,7 @@ export const READ_ONLY_FIELD_TYPES: ReadonlySet<string> = new Set([
 	'multipleLookupValues',
 	'rollup',
 	'externalSyncSource',
+	'manualSort',
 ]);
 
 /** Unknown (future) types count as writable: Airtable will say so if they are not. */
@@ -105,4 +106,28 @@ export async function cachedSchema(
 		if (schemaCache.get(key) === entry) schemaCache.delete(key);
 	});
 	return await entry.schema;
+}
+
+/**
+ * After a schema write: the cached schema (if any) with the change applied, so a field just
+ * created is known to the field check at once, without another schema read. When the change
+ * cannot be applied (the table is not in the cached schema), the entry is dropped and the next
+ * check reads the schema again. The cached object itself is never changed: callers may hold it.
+ */
+export function reviseCachedSchema(slot: SchemaCacheSlot, revise: (schema: BaseSchema) => BaseSchema | undefined): void {
+	const key = slot.key + clockTag(slot.clock);
+	const cached = schemaCache.get(key);
+	if (!cached) return;
+	const entry: CacheEntry = {
+		expiresAt: cached.expiresAt,
+		schema: cached.schema.then((schema) => {
+			const revised = revise(schema);
+			if (!revised && schemaCache.get(key) === entry) schemaCache.delete(key);
+			return revised ?? schema;
+		}),
+	};
+	schemaCache.set(key, entry);
+	entry.schema.catch(() => {
+		if (schemaCache.get(key) === entry) schemaCache.delete(key);
+	});
 }
