@@ -6,6 +6,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { apiBaseUrlProperty } from './apiBaseUrl';
+import { sharedLimitsProperties } from './sharedLimits';
 
 const DEFAULT_SCOPES = 'data.records:read data.records:write schema.bases:read webhook:manage';
 
@@ -80,5 +81,6 @@ export class AirtableSyncOAuth2Api implements ICredentialType {
 			default: 'header',
 		},
 		apiBaseUrlProperty,
+		...sharedLimitsProperties,
 	];
 }
