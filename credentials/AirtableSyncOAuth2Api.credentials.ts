@@ -6,6 +6,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { apiBaseUrlProperty } from './apiBaseUrl';
+import { sharedLimitsProperties } from './sharedLimits';
 
 const DEFAULT_SCOPES =
 	'data.records:read data.records:write schema.bases:read schema.bases:write data.recordComments:read data.recordComments:write webhook:manage';
@@ -81,5 +82,6 @@ export class AirtableSyncOAuth2Api implements ICredentialType {
 			default: 'header',
 		},
 		apiBaseUrlProperty,
+		...sharedLimitsProperties,
 	];
 }

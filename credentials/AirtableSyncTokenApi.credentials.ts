@@ -13,6 +13,7 @@ import type {
 } from 'n8n-workflow';
 
 import { apiBaseUrlProperty } from './apiBaseUrl';
+import { sharedLimitsProperties } from './sharedLimits';
 
 /**
  * Personal access token. The API base URL is a field so the same credential works against a
@@ -39,6 +40,7 @@ export class AirtableSyncTokenApi implements ICredentialType {
 				'Personal access token from airtable.com/create/tokens. Give it the scopes data.records:read, data.records:write and schema.bases:read (plus webhook:manage for the Instant Trigger, schema.bases:write to create tables and fields, data.recordComments:read and :write for comments) and access to the bases you use.',
 		},
 		apiBaseUrlProperty,
+		...sharedLimitsProperties,
 	];
 
 	/**

@@ -22,6 +22,7 @@ import {
 	credentialsDescription,
 	tableLocator,
 } from '../shared/editor/properties';
+import { useTriggerCredentialSettings } from '../shared/runtime/executor';
 import {
 	eventsProperty,
 	fieldValuesProperty,
@@ -76,18 +77,22 @@ export class AirtableInstantTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				await useTriggerCredentialSettings(this);
 				return await checkWebhookExists(this);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
+				await useTriggerCredentialSettings(this);
 				return await createWebhook(this);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
+				await useTriggerCredentialSettings(this);
 				return await deleteWebhook(this);
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		await useTriggerCredentialSettings(this);
 		return await handlePing(this);
 	}
 
@@ -114,6 +119,7 @@ export class AirtableInstantTrigger implements INodeType {
 				},
 			};
 		}
+		await useTriggerCredentialSettings(this);
 		return { closeFunction: startKeepAlive(this) };
 	}
 }

@@ -3,7 +3,6 @@
  * read for the whole run.
  */
 
-import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { AirtableClient } from '../client/AirtableClient';
@@ -108,7 +107,7 @@ async function readForItem(
 			overlapSeconds: options.overlapSeconds ?? 60,
 			timeZone: workflowTimeZone,
 		};
-		tracker = new ChangeTracker(settings, readState(ctx.getWorkflowStaticData('node')), DateTime.utc());
+		tracker = new ChangeTracker(settings, readState(ctx.getWorkflowStaticData('node')), Date.now());
 		formulas.push(tracker.formula());
 		if (options.fields?.length && modifiedField && !options.fields.includes(settings.modifiedFieldKey)) {
 			options.fields = [...options.fields, settings.modifiedFieldKey];

@@ -3,9 +3,8 @@
  * and checked per type.
  */
 
-import { DateTime } from 'luxon';
-
 import { and, condition, type ConditionOperator, CONDITION_OPERATORS, or } from '../client/records/formula';
+import { toInstant, utcIso } from './dates';
 
 export type FilterMode = 'none' | 'conditions' | 'formula';
 export type ValueType = 'auto' | 'string' | 'number' | 'boolean';
@@ -59,13 +58,9 @@ function toBoolean(value: unknown, row: number): boolean {
  * workflow's time zone, the way n8n's date pickers mean it.
  */
 export function toUtcIso(value: unknown, timeZone: string, what: string): string {
-	let date: DateTime | undefined;
-	if (DateTime.isDateTime(value)) date = value;
-	else if (value instanceof Date) date = DateTime.fromJSDate(value);
-	else if (typeof value === 'number') date = DateTime.fromMillis(value);
-	else if (typeof value === 'string' && value.trim()) date = DateTime.fromISO(value.trim(), { zone: timeZone });
-	if (!date?.isValid) throw new FilterError(`${what}: "${String(value)}" is not a date (use ISO 8601, e.g. 2024-05-01T09:30:00)`);
-	return date.toUTC().toISO() as string;
+	const instant = toInstant(value, timeZone);
+	if (instant === undefined) throw new FilterError(`${what}: "${String(value)}" is not a date (use ISO 8601, e.g. 2024-05-01T09:30:00)`);
+	return utcIso(instant);
 }
 
 /**

@@ -4,11 +4,11 @@
  */
 
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import { condition, formulaDate, not } from '../client/records/formula';
 import type { AirtableRecord } from '../client/types';
+import { parseIsoDate, utcIso } from './dates';
 import { toUtcIso } from './filter';
 
 /**
@@ -79,18 +79,19 @@ export class ChangeTracker {
 	constructor(
 		private readonly settings: IncrementalSettings,
 		state: IncrementalState,
-		private readonly runStart: DateTime,
+		/** When this run started, ms since the epoch. */
+		private readonly runStart: number,
 	) {
 		this.kind = settings.modifiedField ? `field:${settings.modifiedField}` : 'content';
 		this.previous = state.fingerprintKind === this.kind && state.boundary ? state.boundary : {};
-		const overlap = { seconds: Math.max(0, settings.overlapSeconds) };
+		const overlapMs = Math.max(0, settings.overlapSeconds) * 1000;
 		if (state.watermark) {
-			const watermark = DateTime.fromISO(state.watermark, { zone: 'utc' });
-			this.since = watermark.isValid ? (watermark.minus(overlap).toISO() as string) : undefined;
+			const watermark = parseIsoDate(state.watermark, 'UTC');
+			this.since = watermark === undefined ? undefined : utcIso(watermark - overlapMs);
 		} else if (settings.firstRun === 'since') {
 			this.since = toUtcIso(settings.firstRunSince, settings.timeZone, 'Read Changes Since');
 		}
-		this.nextSinceMillis = runStart.minus(overlap).toMillis();
+		this.nextSinceMillis = runStart - overlapMs;
 	}
 
 	/** The condition "modified at or after `since`", or '' on a first run that reads everything. */
@@ -111,8 +112,8 @@ export class ChangeTracker {
 	/** Whether the next run's overlap could return this record again. */
 	private mayReturnAgain(fingerprint: string): boolean {
 		if (!this.settings.modifiedField) return true;
-		const modified = DateTime.fromISO(fingerprint);
-		return !modified.isValid || modified.toMillis() >= this.nextSinceMillis;
+		const modified = parseIsoDate(fingerprint, 'UTC');
+		return modified === undefined || modified >= this.nextSinceMillis;
 	}
 
 	/** False for a record the previous run already returned in the same state. */
@@ -129,7 +130,7 @@ export class ChangeTracker {
 	/** The state to save once the whole read succeeded. */
 	nextState(): IncrementalState {
 		return {
-			watermark: this.runStart.toUTC().toISO() as string,
+			watermark: utcIso(this.runStart),
 			fingerprintKind: this.kind,
 			boundary: this.boundaryOverflow ? {} : this.nextBoundary,
 		};

@@ -120,7 +120,13 @@ export async function triggerClusterDrill(changes = 500): Promise<ClusterDrillRe
 		]);
 		pids.push(...others.map((process) => process.pid));
 		const api = new N8nApi(main);
-		const credential = await api.createCredential('cluster token', 'airtableSyncTokenApi', { accessToken: DEMO_TOKEN, baseUrl: emulator.url });
+		const credential = await api.createCredential('cluster token', 'airtableSyncTokenApi', {
+			accessToken: DEMO_TOKEN,
+			baseUrl: emulator.url,
+			// The trigger's drains are coordinated through the queue's Redis because the credential says so.
+			sharedLimits: true,
+			redisUrl: `redis://127.0.0.1:${redis.port}/0`,
+		});
 		const workflow = await api.createWorkflow({
 			name: 'Drill: trigger in queue mode',
 			nodes: [

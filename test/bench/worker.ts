@@ -9,6 +9,7 @@ import { AirtableClient } from '../../nodes/client/AirtableClient';
 import type { TableHandle } from '../../nodes/client/records/records';
 import { changedFields } from '../../nodes/client/sync/syncCompare';
 import type { Fields } from '../../nodes/client/types';
+import { loadHostRedis } from '../../nodes/shared/queueMode/hostRedis';
 import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/queueMode/redisStore';
 import { item, items, MERGE_FIELD, TABLE, tableId, TOKEN, type BenchFields } from './common';
 
@@ -183,10 +184,13 @@ async function multi(job: Extract<Job, { kind: 'multi' }>): Promise<WorkerResult
  * connects to Redis), prints "ready", and starts when the parent writes a line on stdin.
  */
 async function writerProcess(job: Extract<Job, { kind: 'process' }>): Promise<WorkerResult> {
+	if (job.redisUrl) await loadHostRedis();
 	const client = new AirtableClient({
 		token: TOKEN,
 		baseUrl: job.url,
-		sharedLimits: job.redisUrl ? redisLimitStore({ redis: job.redisUrl }) : undefined,
+		sharedLimits: job.redisUrl
+			? redisLimitStore({ redis: job.redisUrl, logger: { warn: (message) => process.emitWarning(message) } })
+			: undefined,
 	});
 	await client.whoami();
 	process.stdout.write('ready\n');

@@ -19,9 +19,11 @@ import { locators, PKG, TOKEN_CREDENTIAL } from './support/context';
  * after a 429). Two workflows write to the same base at once; the emulator's request log must
  * show no 429 and at most 5 requests in any 1-s window, at close to the ceiling's pace.
  *
+ * Sharing is turned on the way a user does it: in the Airtable credential ("Share Limits Across
+ * n8n Processes" and the queue's Redis URL); the nodes take ioredis from the n8n installation.
  * SQLite (the file in the user folder all three processes share) is enough here: n8n only
  * warns that scaling mode is "not officially supported with sqlite". To see the difference by
- * hand, run with QUEUE_E2E_SHARED_LIMITS=false (passed on as AIRTABLE_SYNC_SHARED_LIMITS): each
+ * hand, run with QUEUE_E2E_SHARED_LIMITS=false (the credential then leaves sharing off): each
  * worker then keeps its own 5 req/s, the base gets 429s and the run fails (seen: 4 × 429, 6 in
  * one window, 67 s instead of 5 s because every 429 holds the base for 30 s).
  */
@@ -85,12 +87,11 @@ beforeAll(async () => {
 
 	// What queue mode needs: the mode, n8n's queue Redis, and the same database (here the
 	// SQLite file in the shared user folder) and encryption key (set by startN8n) everywhere.
-	// The package's nodes read the same variables and share their limits through that Redis.
+	// The package's nodes read none of it: their credential names the Redis (below).
 	const env: NodeJS.ProcessEnv = {
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(cluster.redis.port),
-		AIRTABLE_SYNC_SHARED_LIMITS: process.env.QUEUE_E2E_SHARED_LIMITS ?? '',
 	};
 	try {
 		cluster.main = await launchN8n({ userFolder, logFile: join(workDir, 'main.log'), env });
@@ -104,7 +105,13 @@ beforeAll(async () => {
 		throw new Error(`${(error as Error).message}${logs()}`);
 	}
 	cluster.api = new N8nApi(cluster.main);
-	const credential = await cluster.api.createCredential('queue mode token', TOKEN_CREDENTIAL, { accessToken: DEMO_TOKEN, baseUrl: cluster.emulator.url });
+	const credential = await cluster.api.createCredential('queue mode token', TOKEN_CREDENTIAL, {
+		accessToken: DEMO_TOKEN,
+		baseUrl: cluster.emulator.url,
+		...(process.env.QUEUE_E2E_SHARED_LIMITS === 'false'
+			? { sharedLimits: false }
+			: { sharedLimits: true, redisUrl: `redis://127.0.0.1:${cluster.redis.port}/0` }),
+	});
 	cluster.credentials = { [TOKEN_CREDENTIAL]: credential };
 	process.stdout.write(`\n[e2e queue mode] redis :${cluster.redis.port}, n8n main ${cluster.main.url} + 2 workers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${workDir})\n`);
 }, 300_000);

@@ -4,6 +4,7 @@
  * starts hammering the base when the parent writes "go" on stdin.
  */
 import { AirtableClient, createFetchExecutor, type ClientLimits, type HttpExecutor } from '../..';
+import { loadHostRedis } from '../../nodes/shared/queueMode/hostRedis';
 import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/queueMode/redisStore';
 
 export interface WorkerConfig {
@@ -70,6 +71,7 @@ function emit(event: WorkerEvent): void {
 
 async function main(): Promise<void> {
 	const config = JSON.parse(process.env.WORKER_CONFIG ?? '{}') as WorkerConfig;
+	if (config.redisUrl) await loadHostRedis();
 	const client = new AirtableClient({
 		token: config.token,
 		baseUrl: config.apiUrl,

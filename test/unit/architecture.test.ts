@@ -1,7 +1,8 @@
 /**
  * The house plan, checked: no import cycles in shipped code or the emulator, arrows one way
- * (nodes -> shared -> client), the client free of n8n, Redis and the environment, and every
- * source file opening with a comment that says what it is for.
+ * (nodes -> shared -> client), the client free of n8n (but for n8n-workflow's sleep in its
+ * clock), Redis and the environment, and every source file opening with a comment that says what
+ * it is for.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -46,6 +47,8 @@ describe('the layers', () => {
 				if (!target.startsWith('nodes/client/')) offences.push(`${file} imports ${target}`);
 			}
 			for (const name of graph.packages.get(file) ?? []) {
+				// One exception: the real clock waits with n8n-workflow's sleep, the timer n8n Cloud allows.
+				if (file === 'nodes/client/clock.ts' && name === 'n8n-workflow') continue;
 				if (/^(n8n-|@n8n\/|ioredis)/.test(name)) offences.push(`${file} imports ${name}`);
 			}
 			if (/process\.env/.test(readFileSync(join(repoRoot, file), 'utf8'))) offences.push(`${file} reads process.env`);

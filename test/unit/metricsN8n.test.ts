@@ -29,6 +29,7 @@ function fakePromClient() {
 				removed.push(name);
 				registered.delete(name);
 			},
+			getMetricsAsArray: () => [...registered.values()],
 		},
 		Counter: kind('counter'),
 		Gauge: kind('gauge'),
@@ -53,6 +54,17 @@ describe("finding n8n's prom-client", () => {
 		const path = '/usr/lib/node_modules/n8n/node_modules/prom-client/index.js';
 		expect(findN8nPromClient(moduleCacheWith({ [path]: client }), undefined)).toBe(client);
 		expect(findN8nPromClient(moduleCacheWith({ '/x/node_modules/other/index.js': client }), undefined)).toBeUndefined();
+	});
+
+	it("takes the copy n8n's entry script resolves first when two are loaded", () => {
+		const n8n = fakePromClient().client;
+		const cache = moduleCacheWith({
+			'/srv/n8n/node_modules/some-lib/node_modules/prom-client/index.js': fakePromClient().client,
+			'/srv/n8n/node_modules/prom-client/index.js': n8n,
+		});
+		expect(findN8nPromClient(cache, ['/srv/n8n/node_modules/n8n/bin/node_modules', '/srv/n8n/node_modules/n8n/node_modules', '/srv/n8n/node_modules'])).toBe(n8n);
+		const windows = moduleCacheWith({ 'C:\\n8n\\node_modules\\prom-client\\index.js': n8n });
+		expect(findN8nPromClient(windows, ['C:\\n8n\\node_modules'])).toBe(n8n);
 	});
 
 	it('uses none when two copies are loaded and the entry script does not say which is n8n’s', () => {
@@ -98,14 +110,26 @@ describe('mirroring into prom-client', () => {
 		expect(first.registered.get('airtable_webhook_events_total')?.calls).toHaveLength(1);
 	});
 
-	it('stays off unless N8N_METRICS=true, and says once when prom-client is missing', () => {
-		const warn = jest.fn();
-		exposeMetricsToN8n({ warn }, {});
-		expect(warn).not.toHaveBeenCalled();
-		// Under jest, the entry script is jest's and no prom-client is loaded.
-		exposeMetricsToN8n({ warn }, { N8N_METRICS: 'true' });
-		exposeMetricsToN8n({ warn }, { N8N_METRICS: 'true' });
-		expect(warn).toHaveBeenCalledTimes(1);
-		expect(warn.mock.calls[0][0]).toMatch(/prom-client could not be found/);
+	it("mirrors only once n8n's registry holds n8n's metrics (its endpoint is on), and says once when prom-client is missing", () => {
+		const info = jest.fn();
+		const logger = { warn: jest.fn(), info };
+		const { client, registered } = fakePromClient();
+		exposeMetricsToN8n(logger, () => client);
+		recordWebhookEvent({ baseId: 'appMIRROR00000001', type: 'ping' });
+		// n8n's metrics are off: its registry stays empty and nothing of ours lands in it.
+		expect(registered.size).toBe(0);
+		new client.Gauge({ name: 'n8n_version_info', help: 'n8n version', labelNames: [] });
+		exposeMetricsToN8n(logger, () => client);
+		recordWebhookEvent({ baseId: 'appMIRROR00000001', type: 'ping' });
+		expect(registered.get('airtable_webhook_events_total')?.calls).toHaveLength(1);
+		expect(info).toHaveBeenCalledWith(expect.stringMatching(/registered on n8n's \/metrics/));
+
+		resetN8nMetrics();
+		info.mockClear();
+		exposeMetricsToN8n(logger, () => undefined);
+		exposeMetricsToN8n(logger, () => undefined);
+		expect(info).toHaveBeenCalledTimes(1);
+		expect(info.mock.calls[0][0]).toMatch(/prom-client could not be found/);
+		expect(logger.warn).not.toHaveBeenCalled();
 	});
 });

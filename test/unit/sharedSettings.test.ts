@@ -1,45 +1,59 @@
 import net from 'node:net';
 
+import { loadHostRedis } from '../../nodes/shared/queueMode/hostRedis';
 import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/queueMode/redisStore';
-import { n8nQueueRedisOptions, readSettings } from '../../nodes/shared/runtime/settings';
+import { prepareSettings, readSettings, SettingsError } from '../../nodes/shared/runtime/settings';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, TABLE, useNock } from './helpers';
 
 useNock();
+beforeAll(async () => await loadHostRedis());
 afterEach(() => closeRedisLimitStores());
 
-describe('shared limits settings (read from the environment by nodes/shared, never by the client)', () => {
-	it('is off without configuration, and AIRTABLE_SYNC_SHARED_LIMITS=false wins over everything', () => {
+describe('shared limits settings (from the credential by nodes/shared, never from the environment)', () => {
+	it('is off unless the credential turns it on, whatever its Redis URL says', () => {
 		expect(readSettings({})).toEqual({});
-		expect(
-			readSettings({ AIRTABLE_SYNC_SHARED_LIMITS: 'false', AIRTABLE_SYNC_REDIS_URL: 'redis://r:6379', EXECUTIONS_MODE: 'queue' }),
-		).toEqual({});
-		expect(readSettings({ EXECUTIONS_MODE: 'regular', QUEUE_BULL_REDIS_HOST: 'redis' })).toEqual({});
+		expect(readSettings({ accessToken: 'patX', redisUrl: 'redis://r:6379' })).toEqual({});
+		expect(readSettings({ sharedLimits: false, redisUrl: 'redis://r:6379' })).toEqual({});
 	});
 
-	it('uses AIRTABLE_SYNC_REDIS_URL first', () => {
-		expect(readSettings({ AIRTABLE_SYNC_REDIS_URL: ' rediss://u:p@cache:6380/2 ', EXECUTIONS_MODE: 'queue' })).toEqual({
+	it("uses the credential's Redis URL when it is on", () => {
+		expect(readSettings({ sharedLimits: true, redisUrl: ' rediss://u:p@cache:6380/2 ' })).toEqual({
 			sharedLimitsRedis: 'rediss://u:p@cache:6380/2',
 		});
 	});
 
-	it("reuses n8n's queue Redis in queue mode or when asked to", () => {
-		const env = {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: 'redis.internal',
-			QUEUE_BULL_REDIS_PORT: '6390',
-			QUEUE_BULL_REDIS_DB: '3',
-			QUEUE_BULL_REDIS_USERNAME: 'n8n',
-			QUEUE_BULL_REDIS_PASSWORD: 'secret',
-			QUEUE_BULL_REDIS_TLS: 'true',
-		};
-		expect(readSettings(env)).toEqual({
-			sharedLimitsRedis: { host: 'redis.internal', port: 6390, db: 3, username: 'n8n', password: 'secret', tls: {} },
+	it('says what to fix when it is on without a usable Redis URL (and never echoes the URL)', () => {
+		expect(() => readSettings({ sharedLimits: true })).toThrow(SettingsError);
+		expect(() => readSettings({ sharedLimits: true, redisUrl: '  ' })).toThrow(/"Redis URL" is empty.*redis:\/\/redis:6379\/0/);
+		expect(() => readSettings({ sharedLimits: true, redisUrl: 'cache:6379' })).toThrow(/must start with redis:\/\/ \(or rediss:\/\/ for TLS\)/);
+		let message = '';
+		try {
+			readSettings({ sharedLimits: true, redisUrl: 'http://user:s3cret@cache' });
+		} catch (error) {
+			message = (error as Error).message;
+		}
+		expect(message).not.toContain('s3cret');
+	});
+
+	it('loads ioredis from the host only when sharing is on', async () => {
+		await expect(prepareSettings({ sharedLimits: false })).resolves.toEqual({});
+		await expect(prepareSettings({ sharedLimits: true, redisUrl: 'redis://127.0.0.1:6379' })).resolves.toEqual({
+			sharedLimitsRedis: 'redis://127.0.0.1:6379',
 		});
-		expect(readSettings({ AIRTABLE_SYNC_SHARED_LIMITS: 'true' })).toEqual({
-			sharedLimitsRedis: { host: 'localhost', port: 6379, db: 0 },
+	});
+
+	it('rejects with the way out when the host has no ioredis', async () => {
+		await jest.isolateModulesAsync(async () => {
+			jest.doMock('ioredis', () => {
+				throw new Error("Cannot find module 'ioredis'");
+			});
+			const isolated = await import('../../nodes/shared/queueMode/hostRedis');
+			const failure = isolated.loadHostRedis();
+			await expect(failure).rejects.toThrow(/could not be loaded from this n8n installation \(Cannot find module 'ioredis'\)/);
+			await expect(failure).rejects.toThrow(/npm install ioredis.*"Share Limits Across n8n Processes" off/);
+			expect(() => isolated.hostRedis()).toThrow(/await loadHostRedis\(\)/);
 		});
-		expect(n8nQueueRedisOptions({ QUEUE_BULL_REDIS_DUALSTACK: 'true' })).toMatchObject({ family: 0 });
 	});
 });
 

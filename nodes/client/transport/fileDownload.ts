@@ -19,11 +19,11 @@ export async function downloadFile(executor: HttpExecutor, request: FileRequest)
  * stops there, so a file larger than allowed never fills memory and the caller can tell it was cut.
  */
 export async function fetchFile(request: FileRequest): Promise<HttpResponse> {
-	const controller = new AbortController();
 	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-	const timer = setTimeout(() => controller.abort(), timeoutMs);
+	// fetch's own timeout, as in the API executor (http.ts).
+	const signal = AbortSignal.timeout(timeoutMs);
 	try {
-		const response = await fetch(request.url, { method: 'GET', redirect: 'follow', signal: controller.signal });
+		const response = await fetch(request.url, { method: 'GET', redirect: 'follow', signal });
 		const headers: Record<string, string> = {};
 		response.headers.forEach((value, key) => {
 			headers[key.toLowerCase()] = value;
@@ -34,9 +34,7 @@ export async function fetchFile(request: FileRequest): Promise<HttpResponse> {
 		const body = response.body as unknown as AsyncIterable<Uint8Array> | null;
 		return { status: response.status, headers, body: body ? await readCapped(body, request.maxBytes) : Buffer.alloc(0) };
 	} catch (error) {
-		throw downloadFailure(error, controller.signal.aborted, timeoutMs);
-	} finally {
-		clearTimeout(timer);
+		throw downloadFailure(error, signal.aborted, timeoutMs);
 	}
 }
 

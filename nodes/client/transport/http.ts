@@ -129,9 +129,9 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
 	return {
 		route: root,
 		async send(request: HttpRequest): Promise<HttpResponse> {
-			const controller = new AbortController();
 			const timeoutMs = request.timeoutMs ?? defaultTimeout;
-			const timer = setTimeout(() => controller.abort(), timeoutMs);
+			// fetch's own timeout: no timer of ours to clear, nothing left behind once it is answered.
+			const signal = AbortSignal.timeout(timeoutMs);
 			const headers: Record<string, string> = {
 				Authorization: `Bearer ${token}`,
 				Accept: 'application/json',
@@ -146,7 +146,7 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
 					method: request.method,
 					headers,
 					body,
-					signal: controller.signal,
+					signal,
 				});
 				const text = await response.text();
 				return {
@@ -155,9 +155,7 @@ export function createFetchExecutor(options: FetchExecutorOptions): HttpExecutor
 					body: parseLenient(text),
 				};
 			} catch (error) {
-				throw toTransportError(error, controller.signal.aborted, timeoutMs, token);
-			} finally {
-				clearTimeout(timer);
+				throw toTransportError(error, signal.aborted, timeoutMs, token);
 			}
 		},
 	};

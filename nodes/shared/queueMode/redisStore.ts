@@ -5,11 +5,14 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 
-import Redis, { type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 
 import type { SharedDecision, SharedLimitStore, SharedWindow } from '../../client/transport/sharedLimits';
 import { processState } from '../../client/state';
+import { abortableSleep } from '../../client/clock';
 import type { ClientLogger } from '../../client/types';
+import { hostRedis } from './hostRedis';
 
 /**
  * Rate limits shared by every process through Redis (n8n queue mode: a main process, workers
@@ -42,8 +45,8 @@ export interface RedisLimitStoreOptions {
 	commandTimeoutMs?: number;
 	/** Prefix of every key. Default `airtable-sync:`. */
 	keyPrefix?: string;
-	/** Where the store reports an outage and its end. Default: process.emitWarning. */
-	logger?: ClientLogger;
+	/** Where the store reports an outage and its end (n8n's log inside n8n). */
+	logger: ClientLogger;
 }
 
 export const DEFAULT_SHARED_KEY_PREFIX = 'airtable-sync:';
@@ -142,10 +145,6 @@ interface ScriptedRedis extends Redis {
 
 const UNAVAILABLE: SharedDecision = { kind: 'unavailable' };
 
-const defaultLogger: ClientLogger = {
-	warn: (message) => process.emitWarning(message, { code: 'AIRTABLE_SYNC_SHARED_LIMITS' }),
-};
-
 function reasonOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
@@ -163,7 +162,7 @@ export class RedisLimitStore implements SharedLimitStore {
 	logger: ClientLogger;
 
 	constructor(options: RedisLimitStoreOptions) {
-		this.logger = options.logger ?? defaultLogger;
+		this.logger = options.logger;
 		this.prefix = options.keyPrefix ?? DEFAULT_SHARED_KEY_PREFIX;
 		const safety: RedisOptions = {
 			commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
@@ -175,10 +174,11 @@ export class RedisLimitStore implements SharedLimitStore {
 			disconnectTimeout: 200,
 			retryStrategy: (times: number) => Math.min(100 * times, RECONNECT_MAX_DELAY_MS),
 		};
+		const RedisClass = hostRedis();
 		const redis =
 			typeof options.redis === 'string'
-				? new Redis(options.redis, safety)
-				: new Redis({ ...options.redis, ...safety });
+				? new RedisClass(options.redis, safety)
+				: new RedisClass({ ...options.redis, ...safety });
 		redis.defineCommand('airtableSyncAcquire', { lua: ACQUIRE_LUA });
 		redis.defineCommand('airtableSyncDispatched', { lua: DISPATCHED_LUA });
 		redis.defineCommand('airtableSyncAnswered', { lua: ANSWERED_LUA });
@@ -191,13 +191,14 @@ export class RedisLimitStore implements SharedLimitStore {
 		this.redis = redis as ScriptedRedis;
 		// The first requests wait (briefly) for the first connection instead of going in-memory.
 		this.firstConnect = new Promise<void>((resolve) => {
+			const waited = new AbortController();
 			const settle = () => {
-				clearTimeout(timer);
+				waited.abort();
 				redis.off('ready', settle).off('error', settle).off('close', settle);
 				resolve();
 			};
-			const timer = setTimeout(settle, FIRST_CONNECT_WAIT_MS);
-			timer.unref();
+			// n8n-workflow's sleep (the timer n8n Cloud allows), cut short once the connection settles.
+			abortableSleep(FIRST_CONNECT_WAIT_MS, waited.signal).then(settle, () => undefined);
 			redis.once('ready', settle).once('error', settle).once('close', settle);
 		});
 	}

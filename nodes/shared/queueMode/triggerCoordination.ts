@@ -5,19 +5,16 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 
-import Redis, { type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 
+import { systemClock } from '../../client/clock';
 import { processState } from '../../client/state';
+import { hostRedis } from './hostRedis';
 import { DEFAULT_SHARED_KEY_PREFIX, type RedisLimitStoreOptions } from './redisStore';
-import { packageSettings } from '../runtime/settings';
 
 /** The Redis the trigger shares state through: the same settings as the shared rate limits. */
 type SharedLimitsOptions = Pick<RedisLimitStoreOptions, 'redis' | 'keyPrefix'>;
-
-function sharedStateFromSettings(): SharedLimitsOptions | undefined {
-	const { sharedLimitsRedis } = packageSettings();
-	return sharedLimitsRedis ? { redis: sharedLimitsRedis } : undefined;
-}
 
 /**
  * What the Instant Trigger shares between n8n processes (queue mode: a main process and
@@ -27,8 +24,8 @@ function sharedStateFromSettings(): SharedLimitsOptions | undefined {
  *   another already emitted;
  * - pings already handled, so a ping sent to several processes (or replayed) drains once.
  *
- * Always in process; through Redis as well when shared state is configured (the same
- * settings as the shared rate limits). Redis keys are namespaced (`airtable-sync:trigger:`)
+ * Always in process; through Redis as well when the trigger's credential shares limits (the
+ * same Redis as the shared rate limits). Redis keys are namespaced (`airtable-sync:trigger:`)
  * and expire. Redis down or slow: each process coordinates only with itself, one warning per
  * outage, and shares again once Redis answers.
  */
@@ -64,7 +61,7 @@ interface ScriptedRedis extends Redis {
 	airtableSyncMaxCursor(key: string, cursor: number, ttlMs: number): Promise<number>;
 }
 
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = async (ms: number) => await systemClock.sleep(ms);
 
 function reasonOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
@@ -154,7 +151,8 @@ class RedisCoordination {
 			disconnectTimeout: 200,
 			retryStrategy: (times: number) => Math.min(100 * times, 1000),
 		};
-		const redis = typeof options.redis === 'string' ? new Redis(options.redis, safety) : new Redis({ ...options.redis, ...safety });
+		const RedisClass = hostRedis();
+		const redis = typeof options.redis === 'string' ? new RedisClass(options.redis, safety) : new RedisClass({ ...options.redis, ...safety });
 		redis.defineCommand('airtableSyncRelease', { lua: RELEASE_LUA, numberOfKeys: 1 });
 		redis.defineCommand('airtableSyncMaxCursor', { lua: MAX_CURSOR_LUA, numberOfKeys: 1 });
 		redis.on('error', (error: unknown) => this.failed(error));
@@ -339,12 +337,23 @@ export function createTriggerCoordination(options: SharedLimitsOptions | undefin
 }
 
 const coordinations = new Map<string, TriggerCoordination>();
+let sharedState: SharedLimitsOptions | undefined;
 
 /**
- * The process's coordination for the environment's shared-state settings (Redis when queue
- * mode or the package's Redis settings say so; otherwise in process only).
+ * The Redis this process's trigger coordination goes through, from a trigger's credential
+ * (read by shared/runtime/settings.ts at each trigger entry point). One n8n has one queue: the
+ * first credential that turns sharing on configures the process, and one without sharing does
+ * not turn it off for the others.
  */
-export function triggerCoordination(options: SharedLimitsOptions | undefined = sharedStateFromSettings()): TriggerCoordination {
+export function useSharedTriggerState(redis: string | undefined): void {
+	if (redis) sharedState = { redis };
+}
+
+/**
+ * The process's coordination: through Redis once a trigger's credential turned sharing on
+ * (useSharedTriggerState), otherwise in process only.
+ */
+export function triggerCoordination(options: SharedLimitsOptions | undefined = sharedState): TriggerCoordination {
 	const id = options ? JSON.stringify([options.redis, options.keyPrefix ?? '']) : 'local';
 	let coordination = coordinations.get(id);
 	if (!coordination) {
@@ -361,4 +370,5 @@ export function resetTriggerCoordination(): void {
 		coordination.close();
 	}
 	coordinations.clear();
+	sharedState = undefined;
 }

@@ -7,6 +7,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { AirtableClient } from '../../client/AirtableClient';
 import { rootForHost } from '../../client/transport/contentHost';
@@ -22,7 +23,8 @@ import {
 	TOKEN_CREDENTIAL_TYPE,
 } from '../editor/properties';
 import { redisLimitStore } from '../queueMode/redisStore';
-import { packageSettings } from './settings';
+import { useSharedTriggerState } from '../queueMode/triggerCoordination';
+import { type PackageSettings, prepareSettings } from './settings';
 import { simulationFromEnv } from './simulationSettings';
 
 /** Every n8n context our nodes run in; all of them can sign requests with the node's credential. */
@@ -183,16 +185,34 @@ function timeBudgetMs(ctx: AirtableContext): number {
 	return typeof seconds === 'number' && seconds > 0 ? seconds * 1000 : DEFAULT_TIME_BUDGET_SECONDS * 1000;
 }
 
+/** The credential's queue-mode settings, ready to use; a setting that cannot work fails the node saying what to fix. */
+async function queueModeSettings(ctx: AirtableContext, data: ICredentialDataDecryptedObject): Promise<PackageSettings> {
+	try {
+		return await prepareSettings(data);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), error instanceof Error ? error.message : String(error));
+	}
+}
+
+/**
+ * For each Instant Trigger entry point (activation, webhook calls, keep-alive): when the
+ * trigger's credential shares limits, its Redis carries the process's trigger coordination.
+ */
+export async function useTriggerCredentialSettings(ctx: AirtableContext): Promise<void> {
+	const data = await credentialData(ctx, credentialTypeOf(ctx));
+	useSharedTriggerState((await queueModeSettings(ctx, data)).sharedLimitsRedis);
+}
+
 /**
  * The one way nodes get an Airtable client: the node's credential, n8n's signing, our
- * throttle, and — when n8n runs in queue mode or the package's Redis settings are set — the
- * limits shared with every other n8n process through Redis (warnings go to n8n's log).
+ * throttle, and — when the credential shares limits (queue mode) — the limits shared with
+ * every other n8n process through Redis (warnings go to n8n's log).
  */
 export async function getAirtableClient(ctx: AirtableContext): Promise<AirtableClient> {
 	const credentialType = credentialTypeOf(ctx);
 	const data = await credentialData(ctx, credentialType);
 	const apiUrl = typeof data.baseUrl === 'string' && data.baseUrl.trim() ? data.baseUrl.trim() : DEFAULT_API_URL;
-	const { sharedLimitsRedis } = packageSettings();
+	const { sharedLimitsRedis } = await queueModeSettings(ctx, data);
 	exposeMetricsToN8n(ctx.logger);
 	return new AirtableClient({
 		executor: createN8nExecutor(ctx, credentialType, apiUrl),

@@ -3,7 +3,6 @@
  * proxy and egress settings apply) and without the credential, since the URLs are signed and
  * live on another host.
  */
-import type { Readable } from 'node:stream';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { fileFailureText, readCapped } from '../../client/transport/fileDownload';
@@ -32,7 +31,8 @@ export async function downloadWithN8n(ctx: AirtableContext, request: FileRequest
 		const response = (await ctx.helpers.httpRequest(options)) as {
 			statusCode: number;
 			headers?: Record<string, unknown>;
-			body: Readable;
+			// A Node stream (encoding: 'stream'); read as the async iterable it is.
+			body: AsyncIterable<Uint8Array | string>;
 		};
 		const headers: Record<string, string> = {};
 		for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = String(value);

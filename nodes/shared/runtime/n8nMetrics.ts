@@ -3,22 +3,22 @@
  * (never a second copy).
  */
 
-import { createRequire } from 'node:module';
-
 import { airtableMetrics } from '../../client/observability/metrics';
 import type { MetricSpec, MetricUpdate } from '../../client/observability/metricsRegistry';
 import type { ClientLogger } from '../../client/types';
 
 /*
- * n8n serves `/metrics` (when N8N_METRICS=true) from prom-client's default registry — the
+ * n8n serves `/metrics` (when its metrics are on) from prom-client's default registry — the
  * `register` of the prom-client copy n8n itself loaded (n8n/dist/metrics/prometheus/
  * prometheus.service.js: `promClient.register.metrics()`). A community package lives in
  * ~/.n8n/nodes/node_modules, where `require('prom-client')` finds no copy, and bundling our own
  * would fill a registry nobody scrapes. So we use n8n's copy, and only once n8n has loaded it:
- * we resolve `prom-client` from n8n's entry script (`require.main`) and take it from the module
- * cache — never loading a second copy, never touching n8n's metrics. If that copy cannot be
- * found unambiguously, nothing is registered and the log says so; `client.metrics()` still
- * has everything.
+ * we look for `prom-client` along the module paths of n8n's entry script (`require.main`) in
+ * the module cache — never loading a second copy, never touching n8n's metrics, never reading
+ * a file. Whether the endpoint is on is read from that registry, not the environment (n8n
+ * Cloud's rule for verified nodes): n8n fills it only when its metrics are on. If the copy
+ * cannot be found unambiguously, nothing is registered and the log says so once;
+ * `client.metrics()` still has everything.
  */
 
 interface PromMetric {
@@ -36,7 +36,11 @@ interface PromMetricConfig {
 
 /** The few parts of prom-client we use (its API since v11). */
 export interface PromClient {
-	register: { getSingleMetric(name: string): unknown; removeSingleMetric(name: string): void };
+	register: {
+		getSingleMetric(name: string): unknown;
+		removeSingleMetric(name: string): void;
+		getMetricsAsArray(): unknown[];
+	};
 	Counter: new (config: PromMetricConfig) => PromMetric;
 	Gauge: new (config: PromMetricConfig) => PromMetric;
 	Histogram: new (config: PromMetricConfig) => PromMetric;
@@ -50,23 +54,21 @@ function isPromClient(candidate: unknown): candidate is PromClient {
 		typeof module?.Counter === 'function' &&
 		typeof module.Gauge === 'function' &&
 		typeof module.Histogram === 'function' &&
-		typeof module.register?.getSingleMetric === 'function'
+		typeof module.register?.getSingleMetric === 'function' &&
+		typeof module.register.getMetricsAsArray === 'function'
 	);
 }
 
 /** The prom-client instance n8n loaded, or undefined (not loaded yet, or not unambiguous). */
 export function findN8nPromClient(
 	moduleCache: NodeJS.Dict<NodeModule> = require.cache,
-	mainFilename: string | undefined = require.main?.filename,
+	mainPaths: readonly string[] = require.main?.paths ?? [],
 ): PromClient | undefined {
-	if (mainFilename) {
-		try {
-			const resolved = createRequire(mainFilename).resolve('prom-client');
-			const exported = moduleCache[resolved]?.exports as unknown;
-			if (isPromClient(exported)) return exported;
-		} catch {
-			// n8n was started some other way (a process manager's wrapper): look in the cache below.
-		}
+	// Where n8n's own `require('prom-client')` looks first, in Node's order (its node_modules folders upwards).
+	for (const folder of mainPaths) {
+		const separator = folder.includes('\\') ? '\\' : '/';
+		const exported = moduleCache[`${folder}${separator}prom-client${separator}index.js`]?.exports as unknown;
+		if (isPromClient(exported)) return exported;
 	}
 	const loaded = Object.keys(moduleCache)
 		.filter((path) => PROM_CLIENT_ENTRY.test(path))
@@ -110,19 +112,21 @@ export function mirrorMetricsInto(client: PromClient): void {
 }
 
 /**
- * Called by the client factory before any request: when n8n's metrics endpoint is on, the
- * package's metrics go to it. Cheap after the first success.
+ * Called by the client factory before any request: when n8n's metrics endpoint is on (its
+ * registry holds n8n's metrics), the package's metrics go to it. Cheap after the first success.
  */
-export function exposeMetricsToN8n(logger: ClientLogger, env: NodeJS.ProcessEnv = process.env): void {
-	if (mirrored || env.N8N_METRICS !== 'true') return;
-	const client = findN8nPromClient();
+export function exposeMetricsToN8n(logger: ClientLogger, find: () => PromClient | undefined = findN8nPromClient): void {
+	if (mirrored) return;
+	const client = find();
 	if (client) {
+		// An empty registry: n8n's metrics are off (or not set up yet); look again next time.
+		if (client.register.getMetricsAsArray().length === 0) return;
 		mirrorMetricsInto(client);
 		logger.info?.('Airtable metrics (airtable_*) are registered on n8n\'s /metrics');
 	} else if (!reportedMissing) {
 		reportedMissing = true;
-		logger.warn(
-			"Airtable metrics: N8N_METRICS is on, but n8n's prom-client could not be found unambiguously, so airtable_* metrics are not on /metrics (they stay available through the client's metrics())",
+		logger.info?.(
+			"Airtable metrics: n8n's prom-client could not be found unambiguously, so airtable_* metrics are not on n8n's /metrics (they stay available through the client's metrics())",
 		);
 	}
 }

@@ -2,6 +2,7 @@ import {
 	createTriggerCoordination,
 	type TriggerCoordination,
 } from '../../../nodes/shared/queueMode/triggerCoordination';
+import { loadHostRedis } from '../../../nodes/shared/queueMode/hostRedis';
 import { startRedis, type RedisServer } from '../../redis/redisServer';
 
 /*
@@ -38,6 +39,7 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 beforeAll(async () => {
+	await loadHostRedis();
 	redis = await startRedis();
 });
 
