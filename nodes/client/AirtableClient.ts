@@ -3,6 +3,7 @@
  * throttled request runner.
  */
 
+import { checkClientOptions } from './checkOptions';
 import { systemClock, type Clock } from './clock';
 import { AirtableInputError } from './errors';
 import { createFetchExecutor } from './transport/http';
@@ -86,7 +87,8 @@ export class AirtableClient {
 	private readonly clock: Clock;
 
 	constructor(options: AirtableClientOptions) {
-		const { token, executor, simulation } = options ?? {};
+		checkClientOptions(options);
+		const { token, executor, simulation } = options;
 		const replaying = simulation?.mode === 'replay';
 		if (!executor && !token && !replaying) {
 			throw new AirtableInputError('AirtableClient needs a token (or an executor that authenticates)');

@@ -382,25 +382,65 @@ describe('idempotence-aware outcomes', () => {
 		await expect(table().delete(['recA'])).resolves.toEqual([{ id: 'recA', deleted: true, alreadyGone: true }]);
 	});
 
-	it('a chunk re-sent after a lost answer asks its ids one by one: gone ones count as deleted, the rest are deleted now', async () => {
+	it('a chunk re-sent after a lost answer is resolved by one read: gone ids count as deleted, the rest are deleted now', async () => {
 		const paths: string[] = [];
 		api()
 			.delete(TABLE_PATH)
 			.query(true)
-			.times(4)
+			.times(3)
 			.reply((uri) => {
 				paths.push(decodeURIComponent(uri.split('?')[1]));
 				if (paths.length === 1) return [504, 'upstream request timeout'];
 				if (paths.length === 2) return [422, rowGone('recA')];
+				return [200, { records: [{ id: 'recB', deleted: true }] }];
+			});
+		const formulas: string[] = [];
+		api()
+			.get(TABLE_PATH)
+			.query((query) => {
+				formulas.push(String(query.filterByFormula));
+				return true;
+			})
+			.reply(200, { records: [record('recB')] });
+		const deleted = await table().delete(['recA', 'recB', 'recC']);
+		expect(deleted).toEqual([
+			{ id: 'recA', deleted: true, alreadyGone: true },
+			{ id: 'recB', deleted: true },
+			{ id: 'recC', deleted: true, alreadyGone: true },
+		]);
+		// The lost attempt, its re-send (404), one read of the three ids, one delete of the one left.
+		expect(paths).toEqual([
+			'records[]=recA&records[]=recB&records[]=recC',
+			'records[]=recA&records[]=recB&records[]=recC',
+			'records[]=recB',
+		]);
+		expect(formulas).toHaveLength(1);
+		expect(formulas[0]).toMatch(/RECORD_ID\(\)/);
+		for (const id of ['recA', 'recB', 'recC']) expect(formulas[0]).toContain(id);
+	});
+
+	it('after the read, a second 404 (deleted by someone else meanwhile) asks the ids one by one', async () => {
+		const paths: string[] = [];
+		api()
+			.delete(TABLE_PATH)
+			.query(true)
+			.times(5)
+			.reply((uri) => {
+				paths.push(decodeURIComponent(uri.split('?')[1]));
+				if (paths.length === 1) return [502, GATEWAY_502];
+				if (paths.length <= 3) return [404, NOT_FOUND];
 				return uri.includes('recA') ? [404, NOT_FOUND] : [200, { records: [{ id: 'recB', deleted: true }] }];
 			});
+		api()
+			.get(TABLE_PATH)
+			.query(true)
+			.reply(200, { records: [record('recA'), record('recB')] });
 		const deleted = await table().delete(['recA', 'recB']);
 		expect(deleted).toEqual([
 			{ id: 'recA', deleted: true, alreadyGone: true },
 			{ id: 'recB', deleted: true },
 		]);
-		expect(paths.slice(0, 2)).toEqual(['records[]=recA&records[]=recB', 'records[]=recA&records[]=recB']);
-		expect(paths.slice(2).sort()).toEqual(['records[]=recA', 'records[]=recB']);
+		expect(paths.slice(3).sort()).toEqual(['records[]=recA', 'records[]=recB']);
 	});
 
 	it('without a lost answer, a record that does not exist is still an error (never bisected)', async () => {

@@ -206,6 +206,12 @@ export function canUseInTextSet(text: string): boolean {
 	return !text.includes(LIST_SEPARATOR) && !text.includes(PART_SEPARATOR);
 }
 
+/** The record is one of these (one FIND in one list, like recordIdNotIn). */
+export function recordIdIn(recordIds: string[]): string {
+	const list = LIST_SEPARATOR + recordIds.join(LIST_SEPARATOR) + LIST_SEPARATOR;
+	return `FIND('${LIST_SEPARATOR}' & RECORD_ID() & '${LIST_SEPARATOR}', ${formulaValue(list)}) > 0`;
+}
+
 /** The record is none of these. */
 export function recordIdNotIn(recordIds: string[]): string {
 	const list = LIST_SEPARATOR + recordIds.join(LIST_SEPARATOR) + LIST_SEPARATOR;

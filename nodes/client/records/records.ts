@@ -15,8 +15,10 @@ import {
 import { runChunks, settleChunks, type Chunk } from './batch';
 import { RecordCommentsHandle } from '../comments/comments';
 import { AirtableError, AirtableInputError, type ErrorContext } from '../errors';
+import { recordIdIn } from './formula';
 import {
 	listPageRequest,
+	MAX_PAGE_SIZE,
 	readQueryPairs,
 	RecordListing,
 	validateListOptions,
@@ -252,14 +254,17 @@ export class TableHandle {
 	/**
 	 * A delete re-sent after a lost answer finds the records the first attempt deleted gone
 	 * (404 / ROW_DOES_NOT_EXIST): they count as deleted (`alreadyGone: true`), not as failures.
-	 * A chunk cannot say which of its ids was gone, and Airtable applies a chunk as a whole, so the
-	 * ids are then asked one by one (at most 10 requests, only after a lost answer).
+	 * A chunk's 404 does not say which of its ids was gone, and Airtable applies a chunk as a
+	 * whole (nothing of the re-send was deleted), so one read of the chunk's ids tells which are
+	 * still there, and only those are deleted again: at most two requests more than the re-send,
+	 * where asking the ids one by one cost up to ten. Should that delete meet a 404 once more
+	 * (someone else deleted them in between), its ids are asked one by one.
 	 */
 	private deleteWorker() {
 		const deleteChunk = async (
 			chunk: Chunk<string>,
 			isCancelled: () => boolean,
-			afterLostAnswer: boolean,
+			resolution: 'none' | 'read' | 'singles',
 		): Promise<DeletedRecord[]> => {
 			const query = chunk.items.map((id) => `records[]=${encodeURIComponent(id)}`).join('&');
 			const outcome = await this.send('DELETE', `${this.path}?${query}`, undefined, 'delete', 'repeatable', chunk, isCancelled).then(
@@ -270,12 +275,34 @@ export class TableHandle {
 				return chunk.items.map((id, position) => outcome.response?.records?.[position] ?? { id, deleted: true });
 			}
 			const { error } = outcome;
-			if (!isRecordGone(error) || !(afterLostAnswer || error.afterLostAnswer)) throw error;
+			if (!isRecordGone(error) || !(resolution !== 'none' || error.afterLostAnswer)) throw error;
 			if (chunk.items.length === 1) return [{ id: chunk.items[0], deleted: true, alreadyGone: true }];
-			const singles = chunk.items.map((id, position) => ({ items: [id], indexes: [chunk.indexes[position]] }));
-			return (await Promise.all(singles.map(async (single) => deleteChunk(single, isCancelled, true)))).flat();
+			if (resolution === 'read') {
+				const singles = chunk.items.map((id, position) => ({ items: [id], indexes: [chunk.indexes[position]] }));
+				return (await Promise.all(singles.map(async (single) => deleteChunk(single, isCancelled, 'singles')))).flat();
+			}
+			const present = await this.existingIds(chunk.items);
+			const left: Chunk<string> = { items: [], indexes: [] };
+			chunk.items.forEach((id, position) => {
+				if (!present.has(id)) return;
+				left.items.push(id);
+				left.indexes.push(chunk.indexes[position]);
+			});
+			const deletedNow = left.items.length ? await deleteChunk(left, isCancelled, 'read') : [];
+			const byId = new Map(deletedNow.map((record) => [record.id, record]));
+			return chunk.items.map((id) => byId.get(id) ?? { id, deleted: true, alreadyGone: true });
 		};
-		return async (chunk: Chunk<string>, isCancelled: () => boolean) => deleteChunk(chunk, isCancelled, false);
+		return async (chunk: Chunk<string>, isCancelled: () => boolean) => deleteChunk(chunk, isCancelled, 'none');
+	}
+
+	/** Which of these record ids the table still holds: one list request per 100 ids. */
+	private async existingIds(ids: string[]): Promise<Set<string>> {
+		const present = new Set<string>();
+		for (let start = 0; start < ids.length; start += MAX_PAGE_SIZE) {
+			const filterByFormula = recordIdIn(ids.slice(start, start + MAX_PAGE_SIZE));
+			for await (const record of this.list({ filterByFormula, pageSize: MAX_PAGE_SIZE })) present.add(record.id);
+		}
+		return present;
 	}
 
 	private async send<T>(
