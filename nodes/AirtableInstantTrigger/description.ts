@@ -88,6 +88,31 @@ export const optionsProperty: INodeProperties = {
 	options: [
 		downloadAttachmentsOption,
 		{
+			displayName: 'Ignore Changes From Sources',
+			name: 'ignoreSources',
+			type: 'multiOptions',
+			options: SOURCE_OPTIONS,
+			default: [],
+			description:
+				'Changes made this way start nothing (dropped in n8n, counted in the metrics). Unlike Only From Sources, combines with the user options below.',
+		},
+		{
+			displayName: 'Ignore Changes Made by This Credential',
+			name: 'ignoreOwnChanges',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether changes this credential's user made through the API start nothing: the workflow's own writes to this table (no loop in a two-way sync). The same user's edits in the app and other integrations' API changes still count.",
+		},
+		{
+			displayName: 'Ignore Changes Made by Users',
+			name: 'ignoreUsers',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. usrXXXXXXXXXXXXXX, bot@example.com',
+			description: 'Comma-separated user IDs (usr…) or emails whose changes, from any source, start nothing',
+		},
+		{
 			displayName: 'Include Previous Values',
 			name: 'includePreviousValues',
 			type: 'boolean',

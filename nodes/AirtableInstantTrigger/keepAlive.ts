@@ -139,6 +139,7 @@ async function drainInto(
 		settings: request.settings,
 		maxPayloads: MAX_PAYLOADS_PER_DRAIN,
 		logger: request.logger,
+		ignore: request.settings.ignore,
 	});
 	items.push(...result.items);
 	if (result.capped) markBacklog(webhookId);

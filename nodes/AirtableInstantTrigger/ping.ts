@@ -132,6 +132,7 @@ async function drainForPing(
 			storedCursor: state.cursor,
 			settings,
 			logger: ctx.logger,
+			ignore: settings.ignore,
 		});
 		storeCursor(ctx, key, state.webhookId, result);
 		if (result.capped) markBacklog(state.webhookId);

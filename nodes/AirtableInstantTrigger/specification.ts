@@ -27,6 +27,17 @@ export interface TriggerSettings {
 	includeSchemaChanges: boolean;
 	useFieldIds: boolean;
 	output: OutputMode;
+	/** Changes dropped before any execution (Ignore Changes Made By …). */
+	ignore: IgnoreSettings;
+}
+
+/** Options → Ignore Changes Made by This Credential / by Users / From Sources. */
+export interface IgnoreSettings {
+	/** API changes by the credential's own user (whoami): the workflow's own writes. */
+	own: boolean;
+	/** User ids (usr…) or emails. */
+	users: string[];
+	sources: string[];
 }
 
 /** What every n8n context offers to read parameters outside an item loop. */
@@ -71,6 +82,11 @@ export function readSettings(ctx: ParameterReader): TriggerSettings {
 		includeSchemaChanges: options.includeSchemaChanges === true,
 		useFieldIds: useFieldIdsIn({ options }),
 		output: options.output === 'payloads' ? 'payloads' : 'records',
+		ignore: {
+			own: options.ignoreOwnChanges === true,
+			users: stringList(options.ignoreUsers),
+			sources: stringList(options.ignoreSources),
+		},
 	};
 }
 

@@ -6,6 +6,7 @@
 import { checkClientOptions } from './checkOptions';
 import { systemClock, type Clock } from './clock';
 import { AirtableInputError } from './errors';
+import { cachedIdentity } from './identity';
 import { createFetchExecutor } from './transport/http';
 import { metricsText } from './observability/metrics';
 import { TableHandle } from './records/records';
@@ -154,6 +155,14 @@ export class AirtableClient {
 			operation: 'meta.whoami',
 			safety: 'repeatable',
 		});
+	}
+
+	/**
+	 * whoami, cached process-wide per credential for ten minutes (identity.ts): the user behind
+	 * a token or OAuth connection does not change, and a trigger asks on every drain.
+	 */
+	async identity(): Promise<WhoAmI> {
+		return await cachedIdentity(this.identityHash, this.clock, async () => await this.whoami());
 	}
 
 	/** Counters of this client instance and the breaker state of every base it called (a snapshot). */

@@ -13,6 +13,8 @@
  * - configuration-invalid: no access to / no such base, table, record or webhook
  * - invalid-input: Airtable (or the client, before sending) rejected the data or options
  * - unknown-outcome: a create may or may not have happened; it was not re-sent
+ * - conflict: the record changed in Airtable since the caller read it; the write was held back
+ *   (conflicts/guardedUpdate.ts)
  */
 export type AirtableErrorKind =
 	| 'rate-limited'
@@ -21,7 +23,8 @@ export type AirtableErrorKind =
 	| 'credential-invalid'
 	| 'configuration-invalid'
 	| 'invalid-input'
-	| 'unknown-outcome';
+	| 'unknown-outcome'
+	| 'conflict';
 
 /** Where a failure happened; every field is optional because not every call has them. */
 export interface ErrorContext {

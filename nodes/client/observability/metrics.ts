@@ -131,7 +131,8 @@ export function operationLabel(operation: string): string {
  * What the Instant Trigger counts: a ping received or refused (bad signature), each record
  * change it emits, and each table or field change (`schema`).
  */
-export type WebhookEventType = 'ping' | 'ping_rejected' | 'created' | 'updated' | 'deleted' | 'schema';
+/** `ignored`: a record change the trigger dropped before any execution (Ignore Changes Made By). */
+export type WebhookEventType = 'ping' | 'ping_rejected' | 'created' | 'updated' | 'deleted' | 'schema' | 'ignored';
 const WEBHOOK_EVENT_TYPES: ReadonlySet<string> = new Set<WebhookEventType>([
 	'ping',
 	'ping_rejected',
@@ -139,6 +140,7 @@ const WEBHOOK_EVENT_TYPES: ReadonlySet<string> = new Set<WebhookEventType>([
 	'updated',
 	'deleted',
 	'schema',
+	'ignored',
 ]);
 
 export interface WebhookEvent {

@@ -34,6 +34,7 @@ const baseSettings: TriggerSettings = {
 	includeSchemaChanges: false,
 	useFieldIds: false,
 	output: 'records',
+	ignore: { own: false, users: [], sources: [] },
 };
 
 describe('readSettings', () => {
@@ -46,7 +47,15 @@ describe('readSettings', () => {
 				events: ['updated'],
 				watchFields: ['fldA', 'fldB'],
 				fieldValues: 'changed',
-				options: { includePreviousValues: true, sources: ['client'], useFieldIds: true, output: 'payloads' },
+				options: {
+					includePreviousValues: true,
+					sources: ['client'],
+					useFieldIds: true,
+					output: 'payloads',
+					ignoreOwnChanges: true,
+					ignoreUsers: 'usrA, bot@example.com',
+					ignoreSources: ['automation'],
+				},
 			}),
 		);
 		expect(settings).toEqual({
@@ -61,12 +70,18 @@ describe('readSettings', () => {
 			includeSchemaChanges: false,
 			useFieldIds: true,
 			output: 'payloads',
+			ignore: { own: true, users: ['usrA', 'bot@example.com'], sources: ['automation'] },
 		});
 	});
 
 	it('defaults to every event, the whole table, all values', () => {
 		const settings = readSettings(reader({ base: locator('appB'), table: locator('tblT'), view: locator('') }));
-		expect(settings).toMatchObject({ viewId: undefined, events: ['created', 'updated', 'deleted'], allFieldValues: true });
+		expect(settings).toMatchObject({
+			viewId: undefined,
+			events: ['created', 'updated', 'deleted'],
+			allFieldValues: true,
+			ignore: { own: false, users: [], sources: [] },
+		});
 	});
 });
 
