@@ -4,11 +4,6 @@ const transform = {
 	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
 };
 
-// Tests import the package's public entry as '../..'; resolved by package.json "main" that
-// would be the last build in dist/ (stale, and a second copy of the process-wide state). Map it
-// to the source entry so every test runs the code as it is now.
-const moduleNameMapper = { '^\\.\\./\\.\\.$': '<rootDir>/index.ts' };
-
 module.exports = {
 	testTimeout: 30000,
 	projects: [
@@ -19,7 +14,6 @@ module.exports = {
 			testMatch: ['**/*.test.ts'],
 			testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 			transform,
-			moduleNameMapper,
 		},
 		{
 			// End-to-end: the packed package inside a real n8n 2.41 (one server for the whole
@@ -33,7 +27,6 @@ module.exports = {
 			globalTeardown: '<rootDir>/test/e2e/runtime/globalTeardown.ts',
 			setupFilesAfterEnv: ['<rootDir>/test/e2e/runtime/setupTimeout.ts'],
 			transform,
-			moduleNameMapper,
 		},
 	],
 };

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { AirtableClient } from '../..';
+import { AirtableClient } from '../../index';
 import { UPLOAD_CONCURRENCY } from '../../nodes/shared/attachments/attachmentWrites';
 import { forEachBounded } from '../../nodes/shared/attachments/binary';
 import { machine, paceOfCeiling, pct, round, say, tokenConfig, TOKEN } from './common';

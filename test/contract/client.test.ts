@@ -1,6 +1,6 @@
 import nock, { type DataMatcherMap, type ReplyHeaders } from 'nock';
 
-import { AirtableError, BaseSchema, type AirtableClient } from '../..';
+import { AirtableError, BaseSchema, type AirtableClient } from '../../index';
 import { toRestCellValue } from '../../nodes/AirtableInstantTrigger/cellValues';
 import { api, BASE, makeClient, TABLE, TABLE_PATH, useNock } from '../unit/helpers';
 import {

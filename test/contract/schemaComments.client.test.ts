@@ -1,6 +1,6 @@
 import type { ReplyHeaders } from 'nock';
 
-import { AirtableError, AirtableScopeError, type TableSchema } from '../..';
+import { AirtableError, AirtableScopeError, type TableSchema } from '../../index';
 import comments from './fixtures/comments.json';
 import schemaWrites from './fixtures/schemaWrites.json';
 import { contractCase, type ContractCase } from './corpus';

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { DEMO_IDS, DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../emulator';
-import type { Cassette } from '../..';
+import type { Cassette } from '../../index';
 import { N8nApi, outputOf, WorkflowRunner, type WorkflowNode } from './runtime/api';
 import { launchN8n, startN8n, stopN8n, type N8nConnection } from './runtime/n8n';
 import { installPackage, suiteTarball } from './runtime/pack';

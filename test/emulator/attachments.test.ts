@@ -2,7 +2,7 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 
 import { FILE_URL_LIFETIME_MS, filesOf } from '../../emulator/attachments';
-import { AirtableClient, type AttachmentCell } from '../..';
+import { AirtableClient, type AttachmentCell } from '../../index';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 import { startHarness, TOKEN, waitFor, type Harness, type Json } from './helpers';
 import { pngHeader as png } from '../support/pngHeader';

@@ -5,7 +5,7 @@ import {
 	AirtablePermissionError,
 	AirtableUnknownOutcomeError,
 	AirtableValidationError,
-} from '../..';
+} from '../../index';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 import { BASE, TOKEN, startHarness, type Harness } from './helpers';
 

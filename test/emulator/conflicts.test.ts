@@ -1,4 +1,4 @@
-import { AirtableClient } from '../..';
+import { AirtableClient } from '../../index';
 import { AirtableConflictError } from '../../nodes/client/conflicts/conflictError';
 import { updateUnlessChanged } from '../../nodes/client/conflicts/guardedUpdate';
 import type { ConflictCheckOptions, GuardedUpdate } from '../../nodes/client/conflicts/types';

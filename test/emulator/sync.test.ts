@@ -1,4 +1,4 @@
-import { AirtableClient, type Fields } from '../..';
+import { AirtableClient, type Fields } from '../../index';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 import type { SeedRecord } from '../../emulator';
 import { TOKEN, startHarness, type Harness } from './helpers';

@@ -5,7 +5,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { filesOf } from '../../emulator/attachments';
-import type { AttachmentCell } from '../..';
+import type { AttachmentCell } from '../../index';
 import { AirtableBatchUpsert } from '../../nodes/AirtableBatchUpsert/AirtableBatchUpsert.node';
 import { AirtableList } from '../../nodes/AirtableList/AirtableList.node';
 import { AirtableRecords } from '../../nodes/AirtableRecords/AirtableRecords.node';

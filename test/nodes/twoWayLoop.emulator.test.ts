@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { DEMO_BASE_ID, DEMO_IDS, DEMO_TOKEN, DEMO_USER, startEmulator, type RunningEmulator } from '../../emulator';
 import { defaultTokens } from '../../emulator/state';
-import { metricsText } from '../..';
+import { metricsText } from '../../index';
 import { resetMetrics } from '../../nodes/client/observability/metrics';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 import { resetCoalescing } from '../../nodes/AirtableInstantTrigger/coalesce';

@@ -3,7 +3,7 @@
  * Config comes in WORKER_CONFIG (JSON); it prints JSON lines (ready, warn, info, done) and
  * starts hammering the base when the parent writes "go" on stdin.
  */
-import { AirtableClient, createFetchExecutor, type ClientLimits, type HttpExecutor } from '../..';
+import { AirtableClient, createFetchExecutor, type ClientLimits, type HttpExecutor } from '../../index';
 import { loadHostRedis } from '../../nodes/shared/queueMode/hostRedis';
 import { closeRedisLimitStores, redisLimitStore } from '../../nodes/shared/queueMode/redisStore';
 

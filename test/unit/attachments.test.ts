@@ -6,7 +6,7 @@ import {
 	AirtableUnknownOutcomeError,
 	rootForHost,
 	type AttachmentCell,
-} from '../..';
+} from '../../index';
 import { BASE, makeClient, record, TABLE, TOKEN, useNock } from './helpers';
 
 useNock();

@@ -4,7 +4,7 @@ import {
 	metricsText,
 	type ClientLimits,
 	type HttpResponse,
-} from '../..';
+} from '../../index';
 import { resetMetrics } from '../../nodes/client/observability/metrics';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, TABLE, useNock } from './helpers';

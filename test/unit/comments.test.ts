@@ -1,4 +1,4 @@
-import { AirtableError, AirtableInputError, mention, TransportError, type ClientLimits, type HttpResponse } from '../..';
+import { AirtableError, AirtableInputError, mention, TransportError, type ClientLimits, type HttpResponse } from '../../index';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, TABLE, useNock } from './helpers';
 

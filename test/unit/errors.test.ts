@@ -15,7 +15,7 @@ import {
 	isRetryable,
 	parseErrorBody,
 	type AirtableErrorKind,
-} from '../..';
+} from '../../index';
 import { api, BASE, makeClient, TABLE, TABLE_PATH, useNock } from './helpers';
 
 useNock();

@@ -1,4 +1,4 @@
-import { FIELD_TYPES, fieldTypeInfo, isWritableField, READ_ONLY_FIELD_TYPES, type FieldSchema } from '../..';
+import { FIELD_TYPES, fieldTypeInfo, isWritableField, READ_ONLY_FIELD_TYPES, type FieldSchema } from '../../index';
 import { checkValue } from '../../nodes/client/schema/validate';
 
 /**

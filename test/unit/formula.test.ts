@@ -8,7 +8,7 @@ import {
 	formulaValue,
 	not,
 	or,
-} from '../..';
+} from '../../index';
 
 describe('escaping', () => {
 	it('escapes quotes, backslashes, newlines and tabs', () => {

@@ -8,7 +8,7 @@ import {
 	type HttpExecutor,
 	type HttpRequest,
 	type HttpResponse,
-} from '../..';
+} from '../../index';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 import type { FakeClock } from '../support/fakeClock';
 

@@ -7,7 +7,7 @@ import {
 	createFetchExecutor,
 	RequestNotSentError,
 	TransportError,
-} from '../..';
+} from '../../index';
 import type { AirtableContext } from '../../nodes/shared/runtime/context';
 import { createN8nExecutor } from '../../nodes/shared/runtime/executor';
 import { API, api, BASE, FAST_LIMITS, makeClient, TABLE, TOKEN, useNock } from './helpers';

@@ -1,4 +1,4 @@
-import { AirtableInputError, AirtableIteratorExpiredError, type ListOptions } from '../..';
+import { AirtableInputError, AirtableIteratorExpiredError, type ListOptions } from '../../index';
 import { api, BASE, makeClient, record, TABLE, TABLE_PATH, useNock } from './helpers';
 
 useNock();

@@ -7,7 +7,7 @@ import {
 	type ClientLimits,
 	type ClientLogger,
 	type HttpRequest,
-} from '../..';
+} from '../../index';
 import { resetMetrics } from '../../nodes/client/observability/metrics';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 import { sample, scriptedExecutor, type ScriptedAnswer } from './metricsSupport';

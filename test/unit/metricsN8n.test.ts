@@ -1,4 +1,4 @@
-import { recordCircuitBreakerState, recordWebhookEvent } from '../..';
+import { recordCircuitBreakerState, recordWebhookEvent } from '../../index';
 import { resetMetrics } from '../../nodes/client/observability/metrics';
 import {
 	exposeMetricsToN8n,

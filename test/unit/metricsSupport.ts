@@ -1,5 +1,5 @@
 import { transportErrorFor } from '../../nodes/client/transport/http';
-import type { HttpExecutor, HttpRequest, HttpResponse } from '../..';
+import type { HttpExecutor, HttpRequest, HttpResponse } from '../../index';
 
 /** One scripted answer: a response after `latencyMs`, or a transport failure with that code. */
 export type ScriptedAnswer = { status: number; body?: unknown; headers?: Record<string, string>; latencyMs?: number } | { networkError: string; latencyMs?: number };

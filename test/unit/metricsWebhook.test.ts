@@ -1,4 +1,4 @@
-import { metricsText } from '../..';
+import { metricsText } from '../../index';
 import { resetMetrics } from '../../nodes/client/observability/metrics';
 import { countEmittedChanges, countWebhookPing } from '../../nodes/AirtableInstantTrigger/webhookMetrics';
 import { sample } from './metricsSupport';

@@ -5,7 +5,7 @@ import {
 	AirtableValidationError,
 	type AirtableRecord,
 	type Fields,
-} from '../..';
+} from '../../index';
 import { FakeClock } from '../support/fakeClock';
 import {
 	api,

@@ -3,7 +3,7 @@ import {
 	AirtableServerError,
 	AirtableUnknownOutcomeError,
 	DEFAULT_LIMITS,
-} from '../..';
+} from '../../index';
 import {
 	answerMayBeLost,
 	backoffDelay,

@@ -1,4 +1,4 @@
-import { BaseSchema, isWritableField, READ_ONLY_FIELD_TYPES, type TableSchema } from '../..';
+import { BaseSchema, isWritableField, READ_ONLY_FIELD_TYPES, type TableSchema } from '../../index';
 import { FakeClock } from '../support/fakeClock';
 import { api, BASE, makeClient, useNock } from './helpers';
 

@@ -1,4 +1,4 @@
-import { AirtableInputError, TransportError, type AirtableError, type HttpResponse, type TableSchema } from '../..';
+import { AirtableInputError, TransportError, type AirtableError, type HttpResponse, type TableSchema } from '../../index';
 import { checkBeforeWrite } from '../../nodes/client/schema/validate';
 import { FakeClock } from '../support/fakeClock';
 import { BASE, makeClient, ok, stubExecutor, useNock } from './helpers';

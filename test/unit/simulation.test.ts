@@ -8,7 +8,7 @@ import {
 	AirtableReplayMismatchError,
 	type Cassette,
 	type SimulationOptions,
-} from '../..';
+} from '../../index';
 import { systemClock } from '../../nodes/client/clock';
 import { resetSimulationSessions, simulatedExecutor } from '../../nodes/client/simulation/simulation';
 import { api, BASE, FAST_LIMITS, TABLE, TABLE_PATH, TOKEN, useNock } from './helpers';

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { AirtableClient, type Cassette } from '../..';
+import { AirtableClient, type Cassette } from '../../index';
 import { resetSimulationSessions } from '../../nodes/client/simulation/simulation';
 import { resetProcessStateForTests } from '../../nodes/client/state';
 

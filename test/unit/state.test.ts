@@ -1,4 +1,4 @@
-import * as publicEntry from '../..';
+import * as publicEntry from '../../index';
 import { processState, resetProcessStateForTests } from '../../nodes/client/state';
 import { FakeClock } from '../support/fakeClock';
 

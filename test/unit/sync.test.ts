@@ -8,7 +8,7 @@ import {
 	textsInSet,
 	type AirtableRecord,
 	type Fields,
-} from '../..';
+} from '../../index';
 import { api, BASE, makeClient, TABLE, TABLE_PATH, useNock, type RecordsBody } from './helpers';
 
 useNock();

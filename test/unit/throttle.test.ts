@@ -1,4 +1,4 @@
-import { AirtableQuotaError, AirtableRateLimitError, type ClientLimits, type HttpResponse } from '../..';
+import { AirtableQuotaError, AirtableRateLimitError, type ClientLimits, type HttpResponse } from '../../index';
 import type { SharedLimitStore } from '../../nodes/client/transport/sharedLimits';
 import { throttleRegistryKeys, WindowLimiter } from '../../nodes/client/transport/throttle';
 import { FakeClock } from '../support/fakeClock';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 
-import { AirtableError, type AirtableClient } from '../..';
+import { AirtableError, type AirtableClient } from '../../index';
 import { api, BASE, makeClient, TABLE, TABLE_PATH, TOKEN, useNock } from './helpers';
 
 useNock();

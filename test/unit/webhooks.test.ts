@@ -1,4 +1,4 @@
-import { AirtableInputError, verifyWebhookMac, type WebhookPayload, type WebhookSpecification } from '../..';
+import { AirtableInputError, verifyWebhookMac, type WebhookPayload, type WebhookSpecification } from '../../index';
 import { api, BASE, makeClient, useNock } from './helpers';
 
 useNock();
