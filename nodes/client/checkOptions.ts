@@ -21,9 +21,13 @@ const isString: Check = (value) => typeof value === 'string';
 const withFunctions =
 	(required: string[], optional: string[] = []): Check =>
 	(value) =>
-		isObject(value) &&
-		required.every((name) => typeof value[name] === 'function') &&
-		optional.every((name) => value[name] === undefined || typeof value[name] === 'function');
+		// A callable with the methods counts too: test doubles and some loggers are functions.
+		(isObject(value) || typeof value === 'function') &&
+		required.every((name) => typeof (value as Record<string, unknown>)[name] === 'function') &&
+		optional.every((name) => {
+			const member = (value as Record<string, unknown>)[name];
+			return member === undefined || typeof member === 'function';
+		});
 const finiteAtLeast =
 	(min: number): Check =>
 	(value) =>

@@ -57,6 +57,12 @@ describe('client options are checked at construction', () => {
 		expect(error?.message).not.toContain(TOKEN);
 	});
 
+	it('accepts a callable that has the methods (a mocked or function-shaped logger), still refuses one without them', () => {
+		const logger = Object.assign(() => undefined, { warn: () => undefined });
+		expect(() => new AirtableClient({ token: TOKEN, logger })).not.toThrow();
+		expect(() => new AirtableClient({ token: TOKEN, logger: (() => undefined) as never })).toThrow(/"logger" takes an object/);
+	});
+
 	it('accepts every option of the right type, and undefined as not given', () => {
 		const store = { acquire: async () => ({ kind: 'unavailable' as const }), hold: () => undefined, openBreaker: () => undefined };
 		const client = new AirtableClient({

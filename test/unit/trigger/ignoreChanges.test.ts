@@ -1,4 +1,4 @@
-import { metricsText } from '../../..';
+import { metricsText } from '../../../index';
 import { newestCursor } from '../../../nodes/AirtableInstantTrigger/cursorMemory';
 import { drainWebhook } from '../../../nodes/AirtableInstantTrigger/drain';
 import { ignoredAs } from '../../../nodes/client/webhooks/changeAuthors';
